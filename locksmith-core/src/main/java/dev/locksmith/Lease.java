@@ -1,0 +1,71 @@
+package dev.locksmith;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * One grant of a lock or a semaphore permit. A lease, not a thread, owns the grant: any thread
+ * may extend or release it. Thread-safe.
+ *
+ * <p>Closing releases the grant; {@code close()} is idempotent and never throws for a lease that
+ * was already released or lost.
+ */
+public interface Lease extends AutoCloseable {
+
+    /** The lock or semaphore name. */
+    String name();
+
+    /** Whether this is a lock or a semaphore permit. */
+    LeaseKind kind();
+
+    /** The owner id the store records for this grant. */
+    String owner();
+
+    /**
+     * The grant's fencing token: strictly greater than the token of every earlier grant of the same
+     * name. Pass it to the resource you protect and have it reject writes with a lower token than it
+     * has seen.
+     */
+    long fencingToken();
+
+    /**
+     * Time left before this client must assume the grant is gone: measured from when the last
+     * acquire or extend request was sent, less a drift margin. Zero once lost or released.
+     */
+    Duration remaining();
+
+    /** True while the lease is held: neither released nor lost, and its local deadline has not passed. */
+    boolean isValid();
+
+    /**
+     * Extends the grant to {@code ttl} from now, by the store's clock.
+     *
+     * @throws LockLostException if the store no longer has this grant (the lease is then marked lost)
+     * @throws LockNotHeldException if the lease was already released
+     */
+    void extend(Duration ttl);
+
+    /** {@link #extend(Duration)} without blocking the caller. */
+    CompletableFuture<Void> extendAsync(Duration ttl);
+
+    /**
+     * Releases the grant and stops its auto-extension.
+     *
+     * @return true if the store still had this grant; false if it had expired or been taken away
+     */
+    boolean release();
+
+    /** {@link #release()} without blocking the caller. */
+    CompletableFuture<Boolean> releaseAsync();
+
+    /** Runs {@code listener} once if the lease is lost (at once if it already was). Not called on release. */
+    void onLost(Consumer<LeaseLoss> listener);
+
+    /** Completes with the loss if the lease is lost; stays incomplete after a normal release. */
+    CompletableFuture<LeaseLoss> whenLost();
+
+    /** Releases the grant if still held. Idempotent. */
+    @Override
+    void close();
+}
