@@ -137,7 +137,8 @@ public final class Locksmith implements AutoCloseable {
 
     private static Map<String, BackendProvider> providers() {
         Map<String, BackendProvider> byScheme = new TreeMap<>();
-        ServiceLoader<BackendProvider> loader = ServiceLoader.load(BackendProvider.class, Locksmith.class.getClassLoader());
+        ServiceLoader<BackendProvider> loader =
+                ServiceLoader.load(BackendProvider.class, Locksmith.class.getClassLoader());
         for (BackendProvider p : loader) {
             for (String s : p.schemes()) {
                 byScheme.putIfAbsent(s.toLowerCase(Locale.ROOT), p);
@@ -244,15 +245,16 @@ public final class Locksmith implements AutoCloseable {
         private static Backend open(String uri, BackendContext context) {
             URI parsed;
             try {
-                parsed = new URI(uri);
+                // "mem:" alone is not a valid java.net.URI; read a bare scheme as "scheme:/"
+                parsed = new URI(uri.matches("[A-Za-z][A-Za-z0-9+.-]*:") ? uri + "/" : uri);
             } catch (URISyntaxException e) {
                 throw new IllegalArgumentException("uri is not a valid URI: '" + uri + "' (" + e.getReason() + ")", e);
             }
             String scheme = parsed.getScheme();
             Map<String, BackendProvider> providers = providers();
             if (scheme == null) {
-                throw new IllegalArgumentException("uri must start with a scheme, one of " + providers.keySet()
-                        + ", was '" + uri + "'");
+                throw new IllegalArgumentException(
+                        "uri must start with a scheme, one of " + providers.keySet() + ", was '" + uri + "'");
             }
             BackendProvider provider = providers.get(scheme.toLowerCase(Locale.ROOT));
             if (provider == null) {

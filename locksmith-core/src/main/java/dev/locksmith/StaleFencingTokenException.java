@@ -10,8 +10,11 @@ public class StaleFencingTokenException extends LockException {
     private final long token;
 
     public StaleFencingTokenException(String name, long token) {
-        super(name, "write to '" + name + "' with fencing token " + token
-                + " rejected: the lock has been granted again since (stale token)", null);
+        super(
+                name,
+                "write to '" + name + "' with fencing token " + token
+                        + " rejected: the lock has been granted again since (stale token)",
+                null);
         this.token = token;
     }
 

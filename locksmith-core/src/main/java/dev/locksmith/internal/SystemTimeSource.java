@@ -29,7 +29,8 @@ public final class SystemTimeSource implements TimeSource {
 
     @Override
     public Timeout schedule(Duration delay, Runnable task) {
-        ScheduledFuture<?> f = timer.schedule(task, Math.max(0, Durations.toNanosSaturated(delay)), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> f =
+                timer.schedule(task, Math.max(0, Durations.toNanosSaturated(delay)), TimeUnit.NANOSECONDS);
         return () -> f.cancel(false);
     }
 }

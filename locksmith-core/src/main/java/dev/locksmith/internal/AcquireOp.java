@@ -1,0 +1,257 @@
+package dev.locksmith.internal;
+
+import dev.locksmith.LeaseKind;
+import dev.locksmith.LockAcquisitionTimeoutException;
+import dev.locksmith.LockInterruptedException;
+import dev.locksmith.RetryPolicy;
+import dev.locksmith.TimeSource;
+import dev.locksmith.spi.AcquireResult;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * One acquisition: attempts driven by the retry policy and a deadline, and between attempts a
+ * wait that ends at a release notification, the holder's remaining lease or the retry delay,
+ * whichever comes first. No thread is parked while an async acquisition waits: the wait is a
+ * timer plus a registration with {@link Waiters}.
+ *
+ * @param <R> what a successful attempt turns into (a lease, or a value for await-free)
+ */
+final class AcquireOp<R> implements Waiters.Waiter {
+
+    /** Turns a successful attempt into the result; {@code sentAt} is when its request was sent. */
+    interface OnSuccess<R> {
+        R apply(AcquireResult result, long sentAt);
+    }
+
+    /** Undoes a result nobody will receive (the caller gave up meanwhile). */
+    interface Undo<R> {
+        void undo(R result);
+    }
+
+    private final Engine engine;
+    private final LeaseKind kind;
+    private final String name;
+    private final String key;
+    private final RetryPolicy retry;
+    private final Supplier<AcquireResult> attempt;
+    private final OnSuccess<R> onSuccess;
+    private final Undo<R> undo;
+    private final boolean single;
+    private final long start;
+    private final long deadline;
+    private final CompletableFuture<R> result = new CompletableFuture<>();
+    private final AtomicBoolean waiting = new AtomicBoolean();
+
+    private int attempts;
+    private Duration previousDelay = Duration.ZERO;
+    private String lastHolder;
+    private volatile TimeSource.Timeout timeout;
+
+    /**
+     * @param maxWait how long to keep trying, or {@code null} for as long as the policy allows
+     * @param single one attempt only: a held result completes with {@code null}
+     */
+    AcquireOp(
+            Engine engine,
+            LeaseKind kind,
+            String name,
+            String key,
+            RetryPolicy retry,
+            Duration maxWait,
+            boolean single,
+            Supplier<AcquireResult> attempt,
+            OnSuccess<R> onSuccess,
+            Undo<R> undo) {
+        this.engine = engine;
+        this.kind = kind;
+        this.name = name;
+        this.key = key;
+        this.retry = retry;
+        this.single = single;
+        this.attempt = attempt;
+        this.onSuccess = onSuccess;
+        this.undo = undo;
+        this.start = engine.time().nanoTime();
+        long wait = maxWait == null ? Long.MAX_VALUE : Durations.toNanosSaturated(maxWait);
+        this.deadline = wait > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + wait;
+        // a caller that cancels the future gives up: stop waiting, and undo a late grant
+        result.whenComplete((r, e) -> {
+            if (e != null) {
+                stopWaiting();
+            }
+        });
+    }
+
+    CompletableFuture<R> future() {
+        return result;
+    }
+
+    /** Starts on the calling thread (the cheap uncontended path makes no thread hop). */
+    AcquireOp<R> startInline() {
+        runAttempt();
+        return this;
+    }
+
+    /** Starts on the engine's executor. */
+    AcquireOp<R> startAsync() {
+        engine.execute(this::runAttempt);
+        return this;
+    }
+
+    /** Blocks until done, for the sync API; an interrupt gives up without leaving a grant behind. */
+    R await() {
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            result.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new LockInterruptedException(name, e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException) {
+                throw (RuntimeException) c;
+            }
+            if (c instanceof Error) {
+                throw (Error) c;
+            }
+            throw new IllegalStateException(c);
+        }
+    }
+
+    private void runAttempt() {
+        AcquireResult r = attemptOnce();
+        if (r == null) {
+            return;
+        }
+        attempts++;
+        lastHolder = r.holder();
+        if (single) {
+            result.complete(null);
+            return;
+        }
+        long now = engine.time().nanoTime();
+        Optional<Duration> next = now - deadline >= 0
+                ? Optional.empty()
+                : retry.nextDelay(attempts, Duration.ofNanos(now - start), previousDelay);
+        if (next.isEmpty()) {
+            result.completeExceptionally(
+                    new LockAcquisitionTimeoutException(name, Duration.ofNanos(now - start), attempts, lastHolder));
+            return;
+        }
+        Duration delay = next.get();
+        previousDelay = delay;
+        long waitNanos = Math.min(Durations.toNanosSaturated(delay), deadline - now);
+        if (r.ttl() != null) {
+            // the store frees an unextended grant at its expiry: look again just after it
+            long untilExpiry = Durations.toNanosSaturated(r.ttl()) + 1_000_000L;
+            waitNanos = Math.min(waitNanos, Math.max(untilExpiry, 0));
+        }
+        armWait(now + Math.max(waitNanos, 0));
+    }
+
+    /**
+     * One attempt against the store. Returns the held result, or null when the operation has
+     * completed (acquired, failed, or given up by the caller).
+     */
+    private AcquireResult attemptOnce() {
+        if (result.isDone()) {
+            return null;
+        }
+        if (engine.isClosed()) {
+            result.completeExceptionally(new IllegalStateException("this Locksmith client is closed"));
+            return null;
+        }
+        long sentAt = engine.time().nanoTime();
+        AcquireResult r;
+        try {
+            r = engine.call(name, attempt);
+        } catch (RuntimeException | Error e) {
+            result.completeExceptionally(e);
+            return null;
+        }
+        if (!r.isAcquired()) {
+            return r;
+        }
+        R value;
+        try {
+            value = onSuccess.apply(r, sentAt);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+            return null;
+        }
+        if (!result.complete(value) && undo != null) {
+            undo.undo(value);
+        }
+        return null;
+    }
+
+    private void armWait(long wakeAt) {
+        waiting.set(true);
+        boolean freshSubscription = engine.waiters().add(kind, key, this);
+        if (freshSubscription && waiting.compareAndSet(true, false)) {
+            // A release between the failed attempt and the new subscription would go unheard:
+            // look once more now. This look is not a policy attempt and keeps the chosen wait.
+            engine.execute(() -> recheck(wakeAt));
+            return;
+        }
+        long now = engine.time().nanoTime();
+        TimeSource.Timeout t = engine.time().schedule(Duration.ofNanos(Math.max(wakeAt - now, 0)), this::wake);
+        timeout = t;
+        if (!waiting.get()) {
+            t.cancel(); // woken before the timer was set
+        }
+        if (result.isDone()) {
+            stopWaiting();
+        }
+    }
+
+    private void recheck(long wakeAt) {
+        AcquireResult r = attemptOnce();
+        if (r == null) {
+            engine.waiters().remove(kind, key, this);
+            return;
+        }
+        lastHolder = r.holder();
+        armWait(wakeAt);
+    }
+
+    @Override
+    public boolean wake() {
+        if (!waiting.compareAndSet(true, false)) {
+            return false;
+        }
+        TimeSource.Timeout t = timeout;
+        if (t != null) {
+            t.cancel();
+        }
+        engine.waiters().remove(kind, key, this);
+        engine.execute(this::runAttempt);
+        return true;
+    }
+
+    private void stopWaiting() {
+        if (waiting.compareAndSet(true, false)) {
+            TimeSource.Timeout t = timeout;
+            if (t != null) {
+                t.cancel();
+            }
+            engine.waiters().remove(kind, key, this);
+        }
+    }
+
+    /** Turns the result of a single attempt into an Optional, for {@code tryAcquire}. */
+    static <R> Optional<R> optional(R r) {
+        return Optional.ofNullable(r);
+    }
+
+    /** Cancels with the given reason, used when the client closes. */
+    void cancel() {
+        result.completeExceptionally(new CancellationException("client closed"));
+    }
+}

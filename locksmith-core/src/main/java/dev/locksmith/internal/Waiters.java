@@ -1,0 +1,150 @@
+package dev.locksmith.internal;
+
+import dev.locksmith.LeaseKind;
+import dev.locksmith.spi.Backend;
+import dev.locksmith.spi.Subscription;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+
+/**
+ * Waiters of this client, per lock or semaphore key. One store subscription per waited-on key,
+ * opened by the first waiter and closed with the last. A release wakes one waiter, not all: only
+ * one of them can win, and the winner's own release wakes the next.
+ */
+final class Waiters {
+
+    /** Something waiting for a key to be released. */
+    interface Waiter {
+        /** Wakes the waiter; false if it no longer waits (it timed out, was cancelled or already woke). */
+        boolean wake();
+    }
+
+    private final Backend backend;
+    private final ConcurrentHashMap<String, KeyWaiters> byKey = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    Waiters(Backend backend) {
+        this.backend = backend;
+    }
+
+    /**
+     * Adds a waiter (once: adding one that is queued already changes nothing).
+     *
+     * @return true if this opened a new store subscription, so a release may have been missed
+     *     between the failed attempt and now and the caller should try once more at once
+     */
+    boolean add(LeaseKind kind, String key, Waiter waiter) {
+        String id = id(kind, key);
+        boolean[] opened = new boolean[1];
+        byKey.compute(id, (k, existing) -> {
+            KeyWaiters kw = existing;
+            if (kw == null) {
+                kw = new KeyWaiters();
+                opened[0] = true;
+            }
+            if (!kw.queue.contains(waiter)) {
+                kw.queue.add(waiter);
+            }
+            return kw;
+        });
+        if (opened[0]) {
+            // Subscribe outside compute(): a store may call back into this map from its thread.
+            Subscription s;
+            try {
+                s = backend.subscribe(kind, key, () -> wakeOne(id));
+            } catch (RuntimeException e) {
+                Engine.LOG.log(
+                        System.Logger.Level.WARNING,
+                        "could not subscribe to releases of " + key + "; waiting by timeout only",
+                        e);
+                s = Subscription.NONE;
+            }
+            attach(id, s);
+        }
+        return opened[0];
+    }
+
+    private void attach(String id, Subscription s) {
+        boolean[] keep = new boolean[1];
+        byKey.computeIfPresent(id, (k, kw) -> {
+            if (kw.subscription == null && !kw.queue.isEmpty()) {
+                kw.subscription = s;
+                keep[0] = true;
+            }
+            return kw;
+        });
+        if (!keep[0]) {
+            s.close();
+        }
+    }
+
+    /** Removes a waiter that stopped waiting; closes the subscription when it was the last. */
+    void remove(LeaseKind kind, String key, Waiter waiter) {
+        Subscription[] toClose = new Subscription[1];
+        byKey.computeIfPresent(id(kind, key), (k, kw) -> {
+            kw.queue.remove(waiter);
+            if (kw.queue.isEmpty()) {
+                toClose[0] = kw.subscription;
+                return null;
+            }
+            return kw;
+        });
+        if (toClose[0] != null) {
+            toClose[0].close();
+        }
+    }
+
+    /** A release by this client, for stores that do not notify: wake a local waiter directly. */
+    void localRelease(LeaseKind kind, String key) {
+        wakeOne(id(kind, key));
+    }
+
+    private void wakeOne(String id) {
+        while (true) {
+            KeyWaiters kw = byKey.get(id);
+            if (kw == null) {
+                return;
+            }
+            Waiter w = kw.queue.peek();
+            if (w == null) {
+                return;
+            }
+            // The woken waiter removes itself; a waiter that no longer waits is skipped.
+            if (w.wake()) {
+                return;
+            }
+            kw.queue.remove(w);
+        }
+    }
+
+    void close() {
+        closed = true;
+        List<KeyWaiters> all = new ArrayList<>(byKey.values());
+        byKey.clear();
+        for (KeyWaiters kw : all) {
+            if (kw.subscription != null) {
+                kw.subscription.close();
+            }
+            // woken waiters see the closed client and fail instead of sleeping out their timers
+            for (Waiter w : kw.queue) {
+                w.wake();
+            }
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    private static String id(LeaseKind kind, String key) {
+        return (kind == LeaseKind.LOCK ? "L" : "P") + key;
+    }
+
+    private static final class KeyWaiters {
+        // adds and removals of the last waiter go through ConcurrentHashMap.compute, so they are serialized
+        final ConcurrentLinkedDeque<Waiter> queue = new ConcurrentLinkedDeque<>();
+        Subscription subscription;
+    }
+}
