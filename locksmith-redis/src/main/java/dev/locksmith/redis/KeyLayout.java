@@ -1,0 +1,114 @@
+package dev.locksmith.redis;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Where the data of one Locksmith key lives in Redis. Every Redis key of one Locksmith key shares
+ * the hash tag {@code {encoded key}}, so they sit in one cluster slot and one script can touch them
+ * all. The encoding replaces {@code %} and <code>}</code> so that a name containing braces cannot end
+ * the hash tag early.
+ */
+final class KeyLayout {
+    private final String prefix;
+    private final String channel;
+
+    KeyLayout(String prefix) {
+        this.prefix = prefix;
+        this.channel = prefix + "release";
+    }
+
+    String prefix() {
+        return prefix;
+    }
+
+    /** The one pub/sub channel every release with waiters is published on; the payload names the key. */
+    String channel() {
+        return channel;
+    }
+
+    static String encode(String key) {
+        if (key.indexOf('%') < 0 && key.indexOf('}') < 0) {
+            return key;
+        }
+        return key.replace("%", "%25").replace("}", "%7D");
+    }
+
+    static String decode(String encoded) {
+        if (encoded.indexOf('%') < 0) {
+            return encoded;
+        }
+        return encoded.replace("%7D", "}").replace("%25", "%");
+    }
+
+    String base(String key) {
+        return prefix + "{" + encode(key) + "}:";
+    }
+
+    byte[] lock(String key) {
+        return bytes(base(key) + "lock");
+    }
+
+    /** The token counter: no TTL, never deleted, shared by the lock and the permits of a key. */
+    byte[] fence(String key) {
+        return bytes(base(key) + "fence");
+    }
+
+    /** Present while some client waits for the lock: a release publishes only then. */
+    byte[] lockWaiters(String key) {
+        return bytes(base(key) + "lwait");
+    }
+
+    /** Sorted set: member owner, score expiry in server milliseconds. */
+    byte[] permits(String key) {
+        return bytes(base(key) + "permits");
+    }
+
+    /** Hash: {@code t:<owner>} the permit's token, {@code max} the permit limit of the last grant. */
+    byte[] permitTokens(String key) {
+        return bytes(base(key) + "ptok");
+    }
+
+    byte[] permitWaiters(String key) {
+        return bytes(base(key) + "pwait");
+    }
+
+    /** Hash: {@code v} the value, {@code t} the token of the writer. */
+    byte[] state(String key) {
+        return bytes(base(key) + "state");
+    }
+
+    /** A SCAN pattern matching every Redis key of Locksmith keys that start with {@code keyPrefix}. */
+    String scanPattern(String keyPrefix) {
+        return globEscape(prefix + "{" + encode(keyPrefix)) + "*";
+    }
+
+    /**
+     * The Locksmith key of a lock or permits Redis key, or {@code null} if {@code redisKey} is
+     * neither.
+     */
+    String keyOf(String redisKey, String suffix) {
+        String start = prefix + "{";
+        String end = "}:" + suffix;
+        if (!redisKey.startsWith(start) || !redisKey.endsWith(end)) {
+            return null;
+        }
+        String enc = redisKey.substring(start.length(), redisKey.length() - end.length());
+        return enc.indexOf('}') >= 0 ? null : decode(enc);
+    }
+
+    static String globEscape(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+                b.append('\\');
+            }
+            b.append(c);
+        }
+        return b.toString();
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

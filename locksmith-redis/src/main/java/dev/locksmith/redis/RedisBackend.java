@@ -1,0 +1,404 @@
+package dev.locksmith.redis;
+
+import dev.locksmith.BackendException;
+import dev.locksmith.LeaseKind;
+import dev.locksmith.LockInfo;
+import dev.locksmith.SemaphoreInfo;
+import dev.locksmith.spi.AcquireResult;
+import dev.locksmith.spi.Backend;
+import dev.locksmith.spi.Capabilities;
+import dev.locksmith.spi.LeaseRef;
+import dev.locksmith.spi.StoredState;
+import dev.locksmith.spi.Subscription;
+import dev.locksmith.spi.WriteOutcome;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.ScanIteration;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.util.JedisClusterCRC16;
+
+/**
+ * A Locksmith {@link Backend} on Redis (standalone, Sentinel-managed or cluster), over a blocking
+ * Jedis client. Every operation is one Lua script run by {@code EVALSHA} (reloaded by {@code EVAL}
+ * on {@code NOSCRIPT}); expiry is Redis's own ({@code PX}, and {@code TIME} for permits). Thread-safe.
+ *
+ * <p>Usually opened by {@code Locksmith.connect("redis://host:6379")}; use {@link #create} to run
+ * on a client you already have, which this backend then never closes. See {@code
+ * docs/backends/redis.md} for the data layout and the safety of each Redis deployment.
+ */
+public final class RedisBackend implements Backend {
+
+    private final UnifiedJedis jedis;
+    private final boolean ownsClient;
+    private final boolean cluster;
+    private final RedisOptions options;
+    private final KeyLayout keys;
+    private final byte[] channel;
+    private final byte[] waitMarkerMs;
+    private final ReleaseListener listener;
+    private final Capabilities capabilities;
+
+    RedisBackend(UnifiedJedis jedis, boolean ownsClient, RedisOptions options, Duration connectTimeout) {
+        this.jedis = jedis;
+        this.ownsClient = ownsClient;
+        this.cluster = jedis instanceof JedisCluster;
+        this.options = options;
+        this.keys = new KeyLayout(options.keyPrefix());
+        this.channel = KeyLayout.bytes(keys.channel());
+        this.waitMarkerMs = num(options.waitMarkerSlack().toMillis());
+        this.listener = new ReleaseListener(jedis, keys.channel(), connectTimeout);
+        this.capabilities = new Capabilities(
+                true, false, options.durableTokens(), false, Duration.ofMillis(1), Duration.ofMillis(1), true, true);
+    }
+
+    /**
+     * A backend on a client the caller owns ({@code JedisPooled}, {@code JedisSentineled} or {@code
+     * JedisCluster}); {@link #close()} leaves the client open. One connection of its pool is held for
+     * release notifications once someone waits.
+     */
+    public static RedisBackend create(UnifiedJedis client, RedisOptions options) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(options, "options");
+        return new RedisBackend(client, false, options, options.socketTimeout());
+    }
+
+    /** The settings in use. */
+    public RedisOptions options() {
+        return options;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public AcquireResult tryAcquire(String key, String owner, Duration ttl) {
+        List<?> r = list(run(
+                key,
+                Scripts.ACQUIRE,
+                List.of(keys.lock(key), keys.fence(key), keys.lockWaiters(key)),
+                List.of(b(owner), ms(ttl), waitMarkerMs)));
+        if (isOne(r.get(0))) {
+            return AcquireResult.acquired(parseLong(r.get(1)), Duration.ofMillis(ttlMs(ttl)));
+        }
+        long pttl = parseLong(r.get(2));
+        return AcquireResult.held(str(r.get(1)), pttl >= 0 ? Duration.ofMillis(pttl) : null);
+    }
+
+    @Override
+    public boolean extend(String key, String owner, Duration ttl) {
+        return isOne(run(key, Scripts.EXTEND, List.of(keys.lock(key)), List.of(b(owner), ms(ttl))));
+    }
+
+    @Override
+    public boolean release(String key, String owner) {
+        return isOne(run(
+                key,
+                Scripts.RELEASE,
+                List.of(keys.lock(key), keys.lockWaiters(key)),
+                List.of(b(owner), channel, b(ReleaseListener.payload(LeaseKind.LOCK, key)))));
+    }
+
+    @Override
+    public Optional<LockInfo> inspect(String key) {
+        List<?> r = list(run(key, Scripts.INSPECT, List.of(keys.lock(key)), List.of()));
+        if (r.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(lockInfo(key, str(r.get(0)), parseLong(r.get(1))));
+    }
+
+    @Override
+    public AcquireResult tryAcquirePermit(String key, String owner, int maxPermits, Duration ttl) {
+        if (maxPermits < 1) {
+            throw new IllegalArgumentException("maxPermits must be at least 1, was " + maxPermits);
+        }
+        List<?> r = list(run(
+                key,
+                Scripts.ACQUIRE_PERMIT,
+                List.of(keys.permits(key), keys.permitTokens(key), keys.fence(key), keys.permitWaiters(key)),
+                List.of(b(owner), num(maxPermits), ms(ttl), waitMarkerMs)));
+        if (isOne(r.get(0))) {
+            return AcquireResult.acquired(parseLong(r.get(1)), Duration.ofMillis(ttlMs(ttl)));
+        }
+        return AcquireResult.held(null, Duration.ofMillis(parseLong(r.get(1))));
+    }
+
+    @Override
+    public boolean extendPermit(String key, String owner, Duration ttl) {
+        return isOne(run(
+                key,
+                Scripts.EXTEND_PERMIT,
+                List.of(keys.permits(key), keys.permitTokens(key)),
+                List.of(b(owner), ms(ttl))));
+    }
+
+    @Override
+    public boolean releasePermit(String key, String owner) {
+        return isOne(run(
+                key,
+                Scripts.RELEASE_PERMIT,
+                List.of(keys.permits(key), keys.permitTokens(key), keys.permitWaiters(key)),
+                List.of(b(owner), channel, b(ReleaseListener.payload(LeaseKind.PERMIT, key)))));
+    }
+
+    @Override
+    public Optional<SemaphoreInfo> inspectSemaphore(String key) {
+        List<?> r =
+                list(run(key, Scripts.INSPECT_PERMITS, List.of(keys.permits(key), keys.permitTokens(key)), List.of()));
+        if (r.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new SemaphoreInfo(key, (int) parseLong(r.get(0)), permitInfos(key, r, 1)));
+    }
+
+    /**
+     * One script call for the whole batch on a single node; on a cluster, one per hash slot (a
+     * script may only touch keys of one slot).
+     */
+    @Override
+    public boolean[] extendAll(List<LeaseRef> leases) {
+        boolean[] out = new boolean[leases.size()];
+        if (leases.isEmpty()) {
+            return out;
+        }
+        Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < leases.size(); i++) {
+            int slot =
+                    cluster ? JedisClusterCRC16.getSlot(keys.lock(leases.get(i).key())) : 0;
+            groups.computeIfAbsent(slot, s -> new ArrayList<>()).add(i);
+        }
+        for (List<Integer> group : groups.values()) {
+            List<byte[]> ks = new ArrayList<>();
+            List<byte[]> args = new ArrayList<>();
+            for (int i : group) {
+                LeaseRef l = leases.get(i);
+                if (l.kind() == LeaseKind.LOCK) {
+                    ks.add(keys.lock(l.key()));
+                    args.add(L);
+                } else {
+                    ks.add(keys.permits(l.key()));
+                    ks.add(keys.permitTokens(l.key()));
+                    args.add(P);
+                }
+                args.add(b(l.owner()));
+                args.add(ms(l.ttl()));
+            }
+            List<?> r = list(run(leases.get(group.get(0)).key(), Scripts.EXTEND_ALL, ks, args));
+            for (int j = 0; j < group.size(); j++) {
+                out[group.get(j)] = isOne(r.get(j));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<LockInfo> list(String keyPrefix) {
+        Objects.requireNonNull(keyPrefix, "keyPrefix");
+        TreeSet<String> lockKeys = new TreeSet<>();
+        TreeSet<String> permitKeys = new TreeSet<>();
+        try {
+            ScanIteration scan = jedis.scanIteration(500, keys.scanPattern(keyPrefix));
+            while (!scan.isIterationCompleted()) {
+                for (String k : scan.nextBatch().getResult()) {
+                    String lk = keys.keyOf(k, "lock");
+                    if (lk != null && lk.startsWith(keyPrefix)) {
+                        lockKeys.add(lk);
+                    }
+                    String pk = keys.keyOf(k, "permits");
+                    if (pk != null && pk.startsWith(keyPrefix)) {
+                        permitKeys.add(pk);
+                    }
+                }
+            }
+        } catch (JedisException e) {
+            throw failure(keyPrefix, "list", e);
+        }
+        List<LockInfo> out = new ArrayList<>();
+        for (String k : lockKeys) {
+            inspect(k).ifPresent(out::add);
+        }
+        for (String k : permitKeys) {
+            inspectSemaphore(k).ifPresent(s -> out.addAll(s.holders()));
+        }
+        return out;
+    }
+
+    @Override
+    public List<LockInfo> forceRelease(String key) {
+        List<?> r = list(run(
+                key,
+                Scripts.FORCE_RELEASE,
+                List.of(
+                        keys.lock(key),
+                        keys.permits(key),
+                        keys.permitTokens(key),
+                        keys.lockWaiters(key),
+                        keys.permitWaiters(key)),
+                List.of(
+                        channel,
+                        b(ReleaseListener.payload(LeaseKind.LOCK, key)),
+                        b(ReleaseListener.payload(LeaseKind.PERMIT, key)))));
+        List<LockInfo> out = new ArrayList<>();
+        String lockValue = str(r.get(0));
+        if (!lockValue.isEmpty()) {
+            out.add(lockInfo(key, lockValue, parseLong(r.get(1))));
+        }
+        out.addAll(permitInfos(key, r, 2));
+        return out;
+    }
+
+    @Override
+    public Optional<StoredState> readState(String key) {
+        List<byte[]> r;
+        try {
+            r = jedis.hmget(keys.state(key), V, T);
+        } catch (JedisException e) {
+            throw failure(key, "readState", e);
+        }
+        if (r.get(0) == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new StoredState(r.get(0), r.get(1) == null ? 0 : parseLong(r.get(1))));
+    }
+
+    @Override
+    public WriteOutcome writeState(String key, String owner, long fencingToken, byte[] value, Duration valueTtl) {
+        Objects.requireNonNull(value, "value");
+        Object r = run(
+                key,
+                Scripts.WRITE_STATE,
+                List.of(keys.lock(key), keys.fence(key), keys.state(key)),
+                List.of(b(owner), num(fencingToken), value, valueTtl == null ? new byte[0] : ms(valueTtl)));
+        long code = (Long) r;
+        return code == 1 ? WriteOutcome.WRITTEN : code == 2 ? WriteOutcome.STALE_TOKEN : WriteOutcome.NOT_HELD;
+    }
+
+    @Override
+    public Subscription subscribe(LeaseKind kind, String key, Runnable onRelease) {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(onRelease, "onRelease");
+        return listener.subscribe(kind, key, onRelease);
+    }
+
+    @Override
+    public void close() {
+        listener.close();
+        if (ownsClient) {
+            jedis.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisBackend{" + (cluster ? "cluster, " : "") + options + "}";
+    }
+
+    // ---- helpers
+
+    private static final byte[] L = {'L'};
+    private static final byte[] P = {'P'};
+    private static final byte[] V = {'v'};
+    private static final byte[] T = {'t'};
+
+    private Object run(String key, Scripts.Script script, List<byte[]> ks, List<byte[]> args) {
+        try {
+            try {
+                return jedis.evalsha(script.sha(), ks, args);
+            } catch (JedisNoScriptException e) {
+                return jedis.eval(script.body(), ks, args); // EVAL also caches the script again
+            } catch (JedisDataException e) {
+                if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
+                    return jedis.eval(script.body(), ks, args);
+                }
+                throw e;
+            }
+        } catch (JedisException e) {
+            throw failure(key, script.name(), e);
+        }
+    }
+
+    private static BackendException failure(String key, String op, JedisException e) {
+        return new BackendException(key, "redis " + op + " of '" + key + "' failed: " + e.getMessage(), e);
+    }
+
+    private static LockInfo lockInfo(String key, String value, long pttl) {
+        int i = value.indexOf('|');
+        return new LockInfo(
+                key,
+                LeaseKind.LOCK,
+                value.substring(i + 1),
+                Long.parseLong(value.substring(0, i)),
+                Duration.ofMillis(Math.max(pttl, 0)));
+    }
+
+    private static List<LockInfo> permitInfos(String key, List<?> r, int from) {
+        List<LockInfo> out = new ArrayList<>();
+        for (int i = from; i + 2 < r.size(); i += 3) {
+            out.add(new LockInfo(
+                    key,
+                    LeaseKind.PERMIT,
+                    str(r.get(i)),
+                    parseLong(r.get(i + 2)),
+                    Duration.ofMillis(Math.max(parseLong(r.get(i + 1)), 0))));
+        }
+        return out;
+    }
+
+    private static List<?> list(Object o) {
+        return (List<?>) o;
+    }
+
+    private static boolean isOne(Object o) {
+        return o instanceof Long l && l == 1L;
+    }
+
+    private static long parseLong(Object o) {
+        if (o instanceof Long l) {
+            return l;
+        }
+        return Long.parseLong(str(o));
+    }
+
+    private static String str(Object o) {
+        if (o == null) {
+            return null;
+        }
+        return o instanceof byte[] bs ? new String(bs, StandardCharsets.UTF_8) : o.toString();
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] num(long n) {
+        return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Whole milliseconds, rounded up so a lease is never shorter than asked; at least 1. */
+    static long ttlMs(Duration ttl) {
+        Objects.requireNonNull(ttl, "ttl");
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("ttl must be positive, was " + ttl);
+        }
+        long ms = ttl.toMillis();
+        return ttl.equals(Duration.ofMillis(ms)) ? ms : ms + 1;
+    }
+
+    private static byte[] ms(Duration ttl) {
+        return num(ttlMs(ttl));
+    }
+}

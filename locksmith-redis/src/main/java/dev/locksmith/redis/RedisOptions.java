@@ -1,0 +1,161 @@
+package dev.locksmith.redis;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link RedisBackend}. Immutable and thread-safe; the {@link Builder} is not.
+ *
+ * <p>In a URI each setting is a query parameter of the same name, for example {@code
+ * redis://localhost:6379/0?keyPrefix=app:&socketTimeout=500ms}.
+ */
+public final class RedisOptions {
+
+    /** Default prefix of every Redis key and of the release channel: {@code "ls:"}. */
+    public static final String DEFAULT_KEY_PREFIX = "ls:";
+
+    /** Default time a command may take before it fails: 2 seconds. */
+    public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(2);
+
+    /** Default maximum of pooled connections: 16 (one more is used for pub/sub). */
+    public static final int DEFAULT_MAX_CONNECTIONS = 16;
+
+    /**
+     * Default time a waiter's marker outlives the holder's remaining lease: 5 seconds. While the
+     * marker exists a release publishes a notification; without one it publishes nothing.
+     */
+    public static final Duration DEFAULT_WAIT_MARKER_SLACK = Duration.ofSeconds(5);
+
+    private static final RedisOptions DEFAULTS = builder().build();
+
+    private final String keyPrefix;
+    private final Duration socketTimeout;
+    private final int maxConnections;
+    private final Duration waitMarkerSlack;
+    private final boolean durableTokens;
+
+    private RedisOptions(Builder b) {
+        this.keyPrefix = b.keyPrefix;
+        this.socketTimeout = b.socketTimeout;
+        this.maxConnections = b.maxConnections;
+        this.waitMarkerSlack = b.waitMarkerSlack;
+        this.durableTokens = b.durableTokens;
+    }
+
+    /** The default settings. */
+    public static RedisOptions defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these settings. */
+    public Builder mutate() {
+        Builder b = new Builder();
+        b.keyPrefix = keyPrefix;
+        b.socketTimeout = socketTimeout;
+        b.maxConnections = maxConnections;
+        b.waitMarkerSlack = waitMarkerSlack;
+        b.durableTokens = durableTokens;
+        return b;
+    }
+
+    /** Prefix of every Redis key Locksmith writes, and of its release channel ({@code <prefix>release}). */
+    public String keyPrefix() {
+        return keyPrefix;
+    }
+
+    /** How long one command may take before it fails with a {@link dev.locksmith.BackendException}. */
+    public Duration socketTimeout() {
+        return socketTimeout;
+    }
+
+    /** Maximum pooled connections for commands. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** How long a waiter's marker outlives the holder's remaining lease. */
+    public Duration waitMarkerSlack() {
+        return waitMarkerSlack;
+    }
+
+    /**
+     * Whether the operator declares that tokens survive a restart: only true for a Redis with
+     * {@code appendonly yes} and {@code appendfsync always}, and no failover to a lagging replica.
+     * Reported as {@link dev.locksmith.spi.Capabilities#durableTokens()}; Locksmith cannot check it.
+     */
+    public boolean durableTokens() {
+        return durableTokens;
+    }
+
+    @Override
+    public String toString() {
+        return "RedisOptions{keyPrefix=" + keyPrefix + ", socketTimeout=" + socketTimeout + ", maxConnections="
+                + maxConnections + ", waitMarkerSlack=" + waitMarkerSlack + ", durableTokens=" + durableTokens + "}";
+    }
+
+    /** Builds {@link RedisOptions}. Not thread-safe. */
+    public static final class Builder {
+        private String keyPrefix = DEFAULT_KEY_PREFIX;
+        private Duration socketTimeout = DEFAULT_SOCKET_TIMEOUT;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private Duration waitMarkerSlack = DEFAULT_WAIT_MARKER_SLACK;
+        private boolean durableTokens;
+
+        private Builder() {}
+
+        /** 1 to 64 characters without braces, whitespace or glob characters ({@code * ? [ ] \}). */
+        public Builder keyPrefix(String keyPrefix) {
+            Objects.requireNonNull(keyPrefix, "keyPrefix");
+            if (!keyPrefix.matches("[^{}*?\\[\\]\\\\\\s]{1,64}")) {
+                throw new IllegalArgumentException(
+                        "keyPrefix must be 1 to 64 characters without braces, whitespace or * ? [ ] \\, was '"
+                                + keyPrefix + "'");
+            }
+            this.keyPrefix = keyPrefix;
+            return this;
+        }
+
+        /** 1 ms to 10 minutes. */
+        public Builder socketTimeout(Duration socketTimeout) {
+            this.socketTimeout = checkRange(socketTimeout, "socketTimeout");
+            return this;
+        }
+
+        /** 1 to 10,000. */
+        public Builder maxConnections(int maxConnections) {
+            if (maxConnections < 1 || maxConnections > 10_000) {
+                throw new IllegalArgumentException("maxConnections must be 1 to 10000, was " + maxConnections);
+            }
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /** 1 ms to 10 minutes. */
+        public Builder waitMarkerSlack(Duration waitMarkerSlack) {
+            this.waitMarkerSlack = checkRange(waitMarkerSlack, "waitMarkerSlack");
+            return this;
+        }
+
+        /** See {@link RedisOptions#durableTokens()}. */
+        public Builder durableTokens(boolean durableTokens) {
+            this.durableTokens = durableTokens;
+            return this;
+        }
+
+        public RedisOptions build() {
+            return new RedisOptions(this);
+        }
+
+        private static Duration checkRange(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.compareTo(Duration.ofMillis(1)) < 0 || d.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException(name + " must be 1 ms to 10 minutes, was " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package dev.locksmith.redis;
+
+import dev.locksmith.LeaseKind;
+import dev.locksmith.spi.Subscription;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.BinaryJedisPubSub;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * One pub/sub connection per backend, subscribed to the single release channel, dispatching by
+ * the key in the payload to local callbacks. Started on the first {@link #subscribe}; after a
+ * reconnect every callback runs once, because releases published while disconnected are lost.
+ */
+final class ReleaseListener {
+    private static final System.Logger LOG = System.getLogger(ReleaseListener.class.getName());
+
+    private final UnifiedJedis jedis;
+    private final byte[] channel;
+    private final Duration readyTimeout;
+    private final Map<String, Set<Runnable>> callbacks = new ConcurrentHashMap<>();
+    private final CountDownLatch firstReady = new CountDownLatch(1);
+    private final Object lock = new Object();
+    private Thread thread;
+    private volatile Handler current;
+    private volatile boolean closed;
+
+    ReleaseListener(UnifiedJedis jedis, String channel, Duration readyTimeout) {
+        this.jedis = jedis;
+        this.channel = channel.getBytes(StandardCharsets.UTF_8);
+        this.readyTimeout = readyTimeout;
+    }
+
+    static String payload(LeaseKind kind, String key) {
+        return (kind == LeaseKind.LOCK ? "L" : "P") + key;
+    }
+
+    Subscription subscribe(LeaseKind kind, String key, Runnable onRelease) {
+        String p = payload(kind, key);
+        callbacks.computeIfAbsent(p, k -> ConcurrentHashMap.newKeySet()).add(onRelease);
+        start();
+        try {
+            // a release published before SUBSCRIBE took effect would be missed; wait once, bounded
+            firstReady.await(readyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return () -> callbacks.computeIfPresent(p, (k, set) -> {
+            set.remove(onRelease);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /** Number of distinct payloads with at least one callback (for tests). */
+    int registeredKeys() {
+        return callbacks.size();
+    }
+
+    private void start() {
+        synchronized (lock) {
+            if (thread != null || closed) {
+                return;
+            }
+            thread = new Thread(this::run, "locksmith-redis-pubsub");
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    private void run() {
+        long backoffMs = 50;
+        boolean reconnect = false;
+        while (!closed) {
+            Handler h = new Handler(reconnect);
+            current = h;
+            try {
+                jedis.subscribe(h, channel);
+                backoffMs = 50;
+            } catch (RuntimeException e) {
+                if (closed) {
+                    break;
+                }
+                LOG.log(Level.DEBUG, "release channel connection failed, retrying in " + backoffMs + " ms", e);
+            }
+            if (closed) {
+                break;
+            }
+            reconnect = true;
+            try {
+                Thread.sleep(backoffMs); // reconnect backoff of a dedicated thread, not a wait for a condition
+            } catch (InterruptedException e) {
+                break;
+            }
+            backoffMs = Math.min(backoffMs * 2, 2000);
+        }
+    }
+
+    void close() {
+        Thread t;
+        synchronized (lock) {
+            closed = true;
+            t = thread;
+        }
+        Handler h = current;
+        if (h != null && h.isSubscribed()) {
+            try {
+                h.unsubscribe();
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "unsubscribe on close failed", e);
+            }
+        }
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        callbacks.clear();
+    }
+
+    private void fire(Set<Runnable> set) {
+        for (Runnable r : set) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "release callback threw", e);
+            }
+        }
+    }
+
+    private final class Handler extends BinaryJedisPubSub {
+        private final boolean reconnect;
+
+        Handler(boolean reconnect) {
+            this.reconnect = reconnect;
+        }
+
+        @Override
+        public void onSubscribe(byte[] ch, int subscribedChannels) {
+            if (closed) {
+                unsubscribe();
+                return;
+            }
+            firstReady.countDown();
+            if (reconnect) {
+                // notifications sent while we were away are lost: let every waiter look again
+                callbacks.values().forEach(ReleaseListener.this::fire);
+            }
+        }
+
+        @Override
+        public void onMessage(byte[] ch, byte[] message) {
+            Set<Runnable> set = callbacks.get(new String(message, StandardCharsets.UTF_8));
+            if (set != null) {
+                fire(set);
+            }
+        }
+    }
+}
