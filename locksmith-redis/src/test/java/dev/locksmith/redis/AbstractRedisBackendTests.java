@@ -1,0 +1,363 @@
+package dev.locksmith.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.locksmith.LeaseKind;
+import dev.locksmith.LockInfo;
+import dev.locksmith.SemaphoreInfo;
+import dev.locksmith.spi.AcquireResult;
+import dev.locksmith.spi.LeaseRef;
+import dev.locksmith.spi.StoredState;
+import dev.locksmith.spi.Subscription;
+import dev.locksmith.spi.WriteOutcome;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import redis.clients.jedis.BinaryJedisPubSub;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.util.JedisClusterCRC16;
+
+/** Backend-level checks of every SPI operation, run against standalone Redis and the cluster. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AbstractRedisBackendTests {
+    private static final Duration LONG = Duration.ofSeconds(30);
+
+    private final String prefix = RedisTestSupport.randomPrefix();
+    private RedisBackend backend;
+    private RedisBackend other;
+    private UnifiedJedis raw;
+    private int seq;
+
+    protected abstract String uri();
+
+    @BeforeAll
+    void open() {
+        backend = RedisTestSupport.open(uri(), prefix);
+        other = RedisTestSupport.open(uri(), prefix);
+        raw = RedisTestSupport.raw(uri());
+    }
+
+    @AfterAll
+    void close() {
+        try {
+            RedisTestSupport.deleteAll(raw, prefix);
+        } finally {
+            backend.close();
+            other.close();
+            raw.close();
+        }
+    }
+
+    private String key() {
+        return "ns/k" + (seq++);
+    }
+
+    private static void await(Duration max, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within " + max).isLessThan(deadline);
+            Thread.sleep(5); // polling with a deadline
+        }
+    }
+
+    @Test
+    void grantsRenewsForSameOwnerAndReportsHolder() {
+        String k = key();
+        AcquireResult first = backend.tryAcquire(k, "a", LONG);
+        assertThat(first.isAcquired()).isTrue();
+        assertThat(first.ttl()).isEqualTo(LONG);
+        AcquireResult again = backend.tryAcquire(k, "a", LONG);
+        assertThat(again.isAcquired()).isTrue();
+        assertThat(again.fencingToken()).isEqualTo(first.fencingToken());
+        AcquireResult held = other.tryAcquire(k, "b", LONG);
+        assertThat(held.isAcquired()).isFalse();
+        assertThat(held.holder()).isEqualTo("a");
+        assertThat(held.ttl()).isPositive().isLessThanOrEqualTo(LONG);
+        Optional<LockInfo> info = other.inspect(k);
+        assertThat(info).hasValueSatisfying(i -> {
+            assertThat(i.name()).isEqualTo(k);
+            assertThat(i.owner()).isEqualTo("a");
+            assertThat(i.kind()).isEqualTo(LeaseKind.LOCK);
+            assertThat(i.fencingToken()).isEqualTo(first.fencingToken());
+        });
+    }
+
+    @Test
+    void tokensIncreaseAcrossGrantsAndArePersistedInTheCounter() {
+        String k = key();
+        long last = 0;
+        for (int i = 0; i < 5; i++) {
+            AcquireResult r = backend.tryAcquire(k, "o" + i, LONG);
+            assertThat(r.fencingToken()).isGreaterThan(last);
+            last = r.fencingToken();
+            assertThat(backend.release(k, "o" + i)).isTrue();
+        }
+        AcquireResult permit = backend.tryAcquirePermit(k, "p", 3, LONG);
+        assertThat(permit.fencingToken())
+                .as("locks and permits share one counter")
+                .isGreaterThan(last);
+        // the counter has no TTL
+        KeyLayout layout = new KeyLayout(prefix);
+        assertThat(raw.pttl(layout.fence(k))).isEqualTo(-1L);
+    }
+
+    @Test
+    void releaseAndExtendCheckTheOwner() {
+        String k = key();
+        backend.tryAcquire(k, "a", Duration.ofSeconds(2));
+        assertThat(other.release(k, "b")).isFalse();
+        assertThat(other.extend(k, "b", LONG)).isFalse();
+        assertThat(backend.extend(k, "a", LONG)).isTrue();
+        assertThat(backend.inspect(k).orElseThrow().remaining()).isGreaterThan(Duration.ofSeconds(2));
+        assertThat(backend.release(k, "a")).isTrue();
+        assertThat(backend.release(k, "a")).isFalse();
+        assertThat(backend.extend(k, "a", LONG)).isFalse();
+        assertThat(backend.inspect(k)).isEmpty();
+    }
+
+    @Test
+    void expiresByTheServerClock() throws InterruptedException {
+        String k = key();
+        long token = backend.tryAcquire(k, "a", Duration.ofMillis(50)).fencingToken();
+        await(Duration.ofSeconds(5), () -> backend.inspect(k).isEmpty());
+        AcquireResult next = other.tryAcquire(k, "b", LONG);
+        assertThat(next.fencingToken()).isGreaterThan(token);
+        assertThat(backend.extend(k, "a", LONG)).isFalse();
+    }
+
+    @Test
+    void semaphoreLimitsRenewsExpiresAndReleases() throws InterruptedException {
+        String k = key();
+        AcquireResult a = backend.tryAcquirePermit(k, "a", 2, LONG);
+        AcquireResult b = other.tryAcquirePermit(k, "b", 2, Duration.ofMillis(300));
+        assertThat(a.isAcquired()).isTrue();
+        assertThat(b.isAcquired()).isTrue();
+        assertThat(b.fencingToken()).isGreaterThan(a.fencingToken());
+        AcquireResult c = other.tryAcquirePermit(k, "c", 2, LONG);
+        assertThat(c.isAcquired()).isFalse();
+        assertThat(c.holder()).isNull();
+        assertThat(c.ttl()).isLessThanOrEqualTo(Duration.ofMillis(300));
+        assertThat(backend.tryAcquirePermit(k, "a", 2, LONG).fencingToken()).isEqualTo(a.fencingToken());
+        SemaphoreInfo info = backend.inspectSemaphore(k).orElseThrow();
+        assertThat(info.maxPermits()).isEqualTo(2);
+        assertThat(info.holders()).extracting(LockInfo::owner).containsExactlyInAnyOrder("a", "b");
+        // b's permit expires by the server's TIME; then c fits
+        await(Duration.ofSeconds(5), () -> other.tryAcquirePermit(k, "c", 2, LONG)
+                .isAcquired());
+        assertThat(other.extendPermit(k, "b", LONG)).isFalse();
+        assertThat(backend.extendPermit(k, "a", LONG)).isTrue();
+        assertThat(backend.releasePermit(k, "x")).isFalse();
+        assertThat(backend.releasePermit(k, "a")).isTrue();
+        assertThat(backend.releasePermit(k, "a")).isFalse();
+        assertThat(backend.inspectSemaphore(k).orElseThrow().holders())
+                .extracting(LockInfo::owner)
+                .containsExactly("c");
+        assertThat(other.releasePermit(k, "c")).isTrue();
+        assertThat(backend.inspectSemaphore(k)).isEmpty();
+        KeyLayout layout = new KeyLayout(prefix);
+        assertThat(raw.exists(layout.permits(k)))
+                .as("an idle semaphore leaves no keys")
+                .isFalse();
+        assertThat(raw.exists(layout.permitTokens(k))).isFalse();
+    }
+
+    @Test
+    void locksAndPermitsOfOneKeyLiveApart() {
+        String k = key();
+        assertThat(backend.tryAcquire(k, "a", LONG).isAcquired()).isTrue();
+        assertThat(backend.tryAcquirePermit(k, "b", 1, LONG).isAcquired()).isTrue();
+        assertThat(backend.release(k, "b")).isFalse();
+        assertThat(backend.releasePermit(k, "a")).isFalse();
+    }
+
+    @Test
+    void extendAllRenewsHeldLeasesInOneBatch() {
+        List<LeaseRef> refs = new ArrayList<>();
+        List<Boolean> expected = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String k = key();
+            boolean lock = i % 2 == 0;
+            boolean held = i % 3 != 0;
+            if (held) {
+                if (lock) {
+                    backend.tryAcquire(k, "me", Duration.ofSeconds(2));
+                } else {
+                    backend.tryAcquirePermit(k, "me", 2, Duration.ofSeconds(2));
+                }
+            }
+            refs.add(new LeaseRef(lock ? LeaseKind.LOCK : LeaseKind.PERMIT, k, "me", LONG));
+            expected.add(held);
+        }
+        boolean[] out = backend.extendAll(refs);
+        for (int i = 0; i < refs.size(); i++) {
+            assertThat(out[i]).as("lease " + i).isEqualTo(expected.get(i));
+            LeaseRef r = refs.get(i);
+            if (expected.get(i)) {
+                Duration remaining = r.kind() == LeaseKind.LOCK
+                        ? backend.inspect(r.key()).orElseThrow().remaining()
+                        : backend.inspectSemaphore(r.key())
+                                .orElseThrow()
+                                .holders()
+                                .get(0)
+                                .remaining();
+                assertThat(remaining).isGreaterThan(Duration.ofSeconds(2));
+            }
+        }
+        assertThat(backend.extendAll(List.of())).isEmpty();
+    }
+
+    @Test
+    void listsByPrefixAndForceReleases() {
+        backend.tryAcquire("list/a", "o1", LONG);
+        backend.tryAcquire("list/b{x}", "o2", LONG);
+        backend.tryAcquirePermit("list/s", "o3", 5, LONG);
+        backend.tryAcquirePermit("list/s", "o4", 5, LONG);
+        backend.tryAcquire("lister/c", "o5", LONG);
+        backend.tryAcquire("lis*", "o6", LONG);
+        assertThat(backend.list("list/"))
+                .extracting(LockInfo::name, LockInfo::owner)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("list/a", "o1"),
+                        org.assertj.core.groups.Tuple.tuple("list/b{x}", "o2"),
+                        org.assertj.core.groups.Tuple.tuple("list/s", "o3"),
+                        org.assertj.core.groups.Tuple.tuple("list/s", "o4"));
+        assertThat(backend.list("lis*")).extracting(LockInfo::owner).containsExactly("o6");
+        backend.tryAcquire("list/s", "lockholder", LONG);
+        List<LockInfo> removed = other.forceRelease("list/s");
+        assertThat(removed).extracting(LockInfo::owner).containsExactlyInAnyOrder("lockholder", "o3", "o4");
+        assertThat(backend.inspect("list/s")).isEmpty();
+        assertThat(backend.inspectSemaphore("list/s")).isEmpty();
+        assertThat(backend.extend("list/s", "lockholder", LONG)).isFalse();
+        assertThat(other.forceRelease("list/none")).isEmpty();
+    }
+
+    @Test
+    void guardedStateIsWrittenOnlyByTheHolder() throws InterruptedException {
+        String k = key();
+        assertThat(backend.readState(k)).isEmpty();
+        long t1 = backend.tryAcquire(k, "a", LONG).fencingToken();
+        assertThat(backend.writeState(k, "a", t1, bytes("one"), null)).isEqualTo(WriteOutcome.WRITTEN);
+        assertThat(other.writeState(k, "b", t1, bytes("evil"), null)).isEqualTo(WriteOutcome.NOT_HELD);
+        assertThat(backend.writeState(k, "a", t1 + 7, bytes("evil"), null)).isEqualTo(WriteOutcome.NOT_HELD);
+        StoredState s = other.readState(k).orElseThrow();
+        assertThat(new String(s.value(), StandardCharsets.UTF_8)).isEqualTo("one");
+        assertThat(s.fencingToken()).isEqualTo(t1);
+        backend.release(k, "a");
+        assertThat(backend.writeState(k, "a", t1, bytes("late"), null)).isEqualTo(WriteOutcome.NOT_HELD);
+        long t2 = other.tryAcquire(k, "b", LONG).fencingToken();
+        assertThat(backend.writeState(k, "a", t1, bytes("stale"), null)).isEqualTo(WriteOutcome.STALE_TOKEN);
+        byte[] binary = {0, (byte) 0xff, 10, 13, '|'};
+        assertThat(other.writeState(k, "b", t2, binary, Duration.ofMillis(100))).isEqualTo(WriteOutcome.WRITTEN);
+        assertThat(backend.readState(k).orElseThrow().value()).isEqualTo(binary);
+        await(Duration.ofSeconds(5), () -> backend.readState(k).isEmpty());
+    }
+
+    @Test
+    void releaseWakesSubscribersOnAnotherClientAndPublishesOnlyWhenSomeoneWaits() throws Exception {
+        String k = key();
+        BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+        CountDownLatch subscribed = new CountDownLatch(1);
+        BinaryJedisPubSub spy = new BinaryJedisPubSub() {
+            @Override
+            public void onSubscribe(byte[] channel, int count) {
+                subscribed.countDown();
+            }
+
+            @Override
+            public void onMessage(byte[] channel, byte[] message) {
+                seen.add(new String(message, StandardCharsets.UTF_8));
+            }
+        };
+        Thread t = new Thread(() -> raw.subscribe(spy, bytes(prefix + "release")));
+        t.setDaemon(true);
+        t.start();
+        try {
+            assertThat(subscribed.await(10, TimeUnit.SECONDS)).isTrue();
+            // nobody waits: nothing is published
+            backend.tryAcquire(k, "a", LONG);
+            backend.release(k, "a");
+            // now someone waits
+            backend.tryAcquire(k, "a", LONG);
+            CountDownLatch woke = new CountDownLatch(1);
+            try (Subscription sub = other.subscribe(LeaseKind.LOCK, k, woke::countDown)) {
+                assertThat(other.tryAcquire(k, "b", LONG).isAcquired()).isFalse();
+                assertThat(backend.release(k, "a")).isTrue();
+                assertThat(woke.await(10, TimeUnit.SECONDS)).isTrue();
+            }
+            assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("L" + k);
+            // the same for a permit
+            backend.tryAcquirePermit(k, "a", 1, LONG);
+            CountDownLatch permitWoke = new CountDownLatch(1);
+            try (Subscription sub = other.subscribe(LeaseKind.PERMIT, k, permitWoke::countDown)) {
+                assertThat(other.tryAcquirePermit(k, "b", 1, LONG).isAcquired()).isFalse();
+                backend.releasePermit(k, "a");
+                assertThat(permitWoke.await(10, TimeUnit.SECONDS)).isTrue();
+            }
+            assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("P" + k);
+            assertThat(seen).isEmpty();
+        } finally {
+            spy.unsubscribe();
+            t.join(5000);
+        }
+    }
+
+    @Test
+    void manyWaitedOnKeysShareOneSubscriptionConnection() {
+        List<Subscription> subs = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            subs.add(backend.subscribe(LeaseKind.LOCK, "many/" + i, () -> {}));
+        }
+        try {
+            // the shared listener plus the spy-free clients: exactly one subscriber per backend
+            long subscribers = RedisTestSupport.subscribers(uri(), prefix + "release");
+            assertThat(subscribers).isEqualTo(1L);
+        } finally {
+            subs.forEach(Subscription::close);
+        }
+    }
+
+    @Test
+    void keysWithBracesKeepEveryPartInOneSlot() {
+        String[] names = {"b/{x}", "b/}{", "b/a}b", "b/%7D", "b/}", "b/{"};
+        long last = 0;
+        for (String n : names) {
+            AcquireResult r = backend.tryAcquire(n, "o", LONG);
+            assertThat(r.isAcquired()).as(n).isTrue();
+            last = Math.max(last, r.fencingToken());
+            KeyLayout layout = new KeyLayout(prefix);
+            int slot = JedisClusterCRC16.getSlot(layout.lock(n));
+            assertThat(JedisClusterCRC16.getSlot(layout.fence(n))).isEqualTo(slot);
+            assertThat(JedisClusterCRC16.getSlot(layout.permits(n))).isEqualTo(slot);
+            assertThat(JedisClusterCRC16.getSlot(layout.state(n))).isEqualTo(slot);
+        }
+        assertThat(backend.list("b/")).extracting(LockInfo::name).containsExactlyInAnyOrder(names);
+        assertThat(backend.inspect("b/}").orElseThrow().name()).isEqualTo("b/}");
+        assertThat(backend.tryAcquire("b/%7D", "other", LONG).isAcquired()).isFalse();
+    }
+
+    @Test
+    void rejectsNonPositiveTtl() {
+        assertThatThrownBy(() -> backend.tryAcquire(key(), "a", Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ttl");
+        assertThatThrownBy(() -> backend.tryAcquirePermit(key(), "a", 0, LONG))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxPermits");
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
