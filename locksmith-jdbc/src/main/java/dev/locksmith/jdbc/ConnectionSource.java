@@ -1,0 +1,44 @@
+package dev.locksmith.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/** Where the backend gets its connections: the user's {@code DataSource}, or a pool it owns. */
+interface ConnectionSource extends AutoCloseable {
+
+    Connection borrow() throws SQLException;
+
+    /** Gives a connection back; a broken one is discarded. */
+    void giveBack(Connection connection, boolean broken);
+
+    /** A connection for the backend's exclusive, long use (the PostgreSQL listener). */
+    Connection openDedicated() throws SQLException;
+
+    /** Closes what this source created; never the user's {@code DataSource}. */
+    @Override
+    void close();
+
+    /** The user's {@code DataSource}: borrowed connections go back through {@code close()}. */
+    static ConnectionSource of(DataSource dataSource) {
+        return new ConnectionSource() {
+            @Override
+            public Connection borrow() throws SQLException {
+                return dataSource.getConnection();
+            }
+
+            @Override
+            public void giveBack(Connection connection, boolean broken) {
+                JdbcBackend.closeQuietly(connection);
+            }
+
+            @Override
+            public Connection openDedicated() throws SQLException {
+                return dataSource.getConnection();
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+}

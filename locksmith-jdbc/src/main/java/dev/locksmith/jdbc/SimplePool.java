@@ -1,0 +1,121 @@
+package dev.locksmith.jdbc;
+
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Properties;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A small connection pool for backends opened from a {@code jdbc:} URI: at most {@code maxSize}
+ * connections, idle ones checked with {@link Connection#isValid} after a quiet spell, broken ones
+ * dropped. Users who need more (metrics, eviction policies) pass their own {@code DataSource}.
+ */
+final class SimplePool implements ConnectionSource {
+    private static final long VALIDATE_AFTER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    private final String url;
+    private final Properties properties;
+    private final Duration borrowTimeout;
+    private final Semaphore permits;
+    private final ArrayDeque<Idle> idle = new ArrayDeque<>();
+    private volatile boolean closed;
+
+    private record Idle(Connection connection, long since) {}
+
+    SimplePool(String url, Properties properties, int maxSize, Duration borrowTimeout) {
+        this.url = url;
+        this.properties = properties;
+        this.borrowTimeout = borrowTimeout;
+        this.permits = new Semaphore(maxSize, true);
+    }
+
+    @Override
+    public Connection borrow() throws SQLException {
+        if (closed) {
+            throw new SQLException("the backend is closed", "08003");
+        }
+        try {
+            if (!permits.tryAcquire(borrowTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new SQLTransientConnectionException(
+                        "no pooled connection free after " + borrowTimeout + " (raise poolSize)", "08001");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for a pooled connection", e);
+        }
+        try {
+            while (true) {
+                Idle candidate;
+                synchronized (idle) {
+                    candidate = idle.pollFirst();
+                }
+                if (candidate == null) {
+                    return open();
+                }
+                if (System.nanoTime() - candidate.since() < VALIDATE_AFTER_IDLE_NANOS
+                        || candidate.connection().isValid(5)) {
+                    return candidate.connection();
+                }
+                JdbcBackend.closeQuietly(candidate.connection());
+            }
+        } catch (SQLException | RuntimeException e) {
+            permits.release();
+            throw e;
+        }
+    }
+
+    @Override
+    public void giveBack(Connection connection, boolean broken) {
+        boolean keep = !broken && !closed;
+        if (keep) {
+            synchronized (idle) {
+                idle.addFirst(new Idle(connection, System.nanoTime()));
+            }
+        } else {
+            JdbcBackend.closeQuietly(connection);
+        }
+        permits.release();
+        if (closed) {
+            drain();
+        }
+    }
+
+    @Override
+    public Connection openDedicated() throws SQLException {
+        return open();
+    }
+
+    private Connection open() throws SQLException {
+        Driver driver = DriverManager.getDriver(url);
+        Connection c = driver.connect(url, properties);
+        if (c == null) {
+            throw new SQLException("no JDBC driver accepts " + JdbcBackendProvider.redact(url), "08001");
+        }
+        return c;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        drain();
+    }
+
+    private void drain() {
+        while (true) {
+            Idle i;
+            synchronized (idle) {
+                i = idle.pollFirst();
+            }
+            if (i == null) {
+                return;
+            }
+            JdbcBackend.closeQuietly(i.connection());
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.locksmith.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.locksmith.LeaseKind;
+import dev.locksmith.spi.Subscription;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class PostgresBackendIT extends AbstractBackendIT {
+    static final String URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+
+    @Override
+    protected String url() {
+        return URL;
+    }
+
+    @Test
+    void releaseNotifiesSubscribersOfThatKeyAndKind() throws InterruptedException {
+        assertThat(backend.capabilities().releaseNotifications()).isTrue();
+        String k = key("n");
+        CountDownLatch lockReleased = new CountDownLatch(1);
+        CountDownLatch permitReleased = new CountDownLatch(1);
+        AtomicInteger otherKey = new AtomicInteger();
+        try (Subscription s1 = backend.subscribe(LeaseKind.LOCK, k, lockReleased::countDown);
+                Subscription s2 = backend.subscribe(LeaseKind.PERMIT, k, permitReleased::countDown);
+                Subscription s3 = backend.subscribe(LeaseKind.LOCK, key("other"), otherKey::incrementAndGet)) {
+            backend.tryAcquire(k, "o1", LONG);
+            assertThat(backend.release(k, "o1")).isTrue();
+            assertThat(lockReleased.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(permitReleased.getCount()).isEqualTo(1);
+            backend.tryAcquirePermit(k, "o1", 1, LONG);
+            assertThat(backend.releasePermit(k, "o1")).isTrue();
+            assertThat(permitReleased.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(otherKey).hasValue(0);
+    }
+
+    @Test
+    void forceReleaseNotifies() throws InterruptedException {
+        String k = key("f");
+        CountDownLatch released = new CountDownLatch(1);
+        try (Subscription s = backend.subscribe(LeaseKind.LOCK, k, released::countDown)) {
+            backend.tryAcquire(k, "o1", LONG);
+            backend.forceRelease(k);
+            assertThat(released.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void userDataSourceIsNotClosed() {
+        DriverDataSource ds = new DriverDataSource(URL);
+        try (JdbcBackend b = JdbcBackend.builder(ds).tablePrefix(prefix).build()) {
+            assertThat(b.tryAcquire(key("ds"), "o1", Duration.ofSeconds(5)).isAcquired())
+                    .isTrue();
+            assertThat(b.databaseName()).isEqualTo("PostgreSQL");
+        }
+        // still usable after the backend closed
+        try (JdbcBackend b = JdbcBackend.builder(ds).tablePrefix(prefix).build()) {
+            assertThat(b.inspect(key("ds"))).isPresent();
+        }
+    }
+}
