@@ -145,6 +145,9 @@ final class Help {
 
             Options:
               -h, --help               show this help
+
+            Examples:
+              mvn -pl locksmith-bench verify
             """;
 
     static String forCommand(String command) {
