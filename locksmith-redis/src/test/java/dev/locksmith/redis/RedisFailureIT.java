@@ -1,0 +1,180 @@
+package dev.locksmith.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.locksmith.BackendException;
+import dev.locksmith.Lease;
+import dev.locksmith.LeaseLoss;
+import dev.locksmith.LockOptions;
+import dev.locksmith.Locksmith;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Redis-specific failures, against a redis-server this test starts itself on a private port (it
+ * deletes keys, flushes scripts and freezes the server).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RedisFailureIT {
+    private RedisServer server;
+
+    @BeforeAll
+    void start() throws Exception {
+        server = RedisServer.start();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        server.close();
+    }
+
+    private Locksmith client(String query) {
+        return Locksmith.builder()
+                .uri(server.uri() + query)
+                .namespace("it" + System.nanoTime())
+                .build();
+    }
+
+    @Test
+    void holderHearsOfLossWithinOneExtensionPeriodWhenItsKeyIsDeleted() throws Exception {
+        Duration ttl = Duration.ofSeconds(3); // auto-extension every ttl / 3
+        try (Locksmith ls = client("");
+                Jedis raw = server.client()) {
+            Lease lease = ls.lock("victim", LockOptions.builder().ttl(ttl).build())
+                    .tryAcquire()
+                    .orElseThrow();
+            long start = System.nanoTime();
+            raw.del(new KeyLayout(RedisOptions.DEFAULT_KEY_PREFIX).lock(ls.namespace() + "/victim"));
+            LeaseLoss loss = lease.whenLost().get(ttl.toMillis(), TimeUnit.MILLISECONDS);
+            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertThat(loss.reason())
+                    .as("found out by a failed extension, not by the local deadline")
+                    .isEqualTo(LeaseLoss.Reason.NOT_HELD);
+            assertThat(lease.isValid()).isFalse();
+            assertThat(elapsedMs)
+                    .as("one extension period is %d ms", ttl.toMillis() / 3)
+                    .isLessThan(ttl.toMillis());
+        }
+    }
+
+    @Test
+    void scriptFlushCostsOneReloadPerScript() {
+        try (RedisBackend backend = RedisTestSupport.open(server.uri(), "flush:");
+                Jedis raw = server.client()) {
+            assertThat(backend.tryAcquire("ns/a", "o", Duration.ofSeconds(10)).isAcquired())
+                    .isTrue();
+            raw.scriptFlush();
+            raw.configResetStat();
+            assertThat(backend.release("ns/a", "o")).isTrue(); // NOSCRIPT, then EVAL
+            assertThat(backend.tryAcquire("ns/a", "o", Duration.ofSeconds(10)).isAcquired())
+                    .isTrue(); // NOSCRIPT, then EVAL
+            assertThat(backend.release("ns/a", "o")).isTrue(); // cached again: EVALSHA only
+            assertThat(backend.tryAcquire("ns/a", "o", Duration.ofSeconds(10)).isAcquired())
+                    .isTrue();
+            String stats = raw.info("commandstats");
+            assertThat(calls(stats, "eval")).isEqualTo(2);
+            assertThat(calls(stats, "evalsha")).isEqualTo(4);
+            raw.del("flush:{ns/a}:lock", "flush:{ns/a}:fence");
+        }
+    }
+
+    private static long calls(String commandstats, String cmd) {
+        for (String line : commandstats.split("\r?\n")) {
+            if (line.startsWith("cmdstat_" + cmd + ":calls=")) {
+                String rest = line.substring(("cmdstat_" + cmd + ":calls=").length());
+                return Long.parseLong(rest.substring(0, rest.indexOf(',')));
+            }
+        }
+        return 0;
+    }
+
+    @Test
+    void connectionKilledDuringAHeldLeaseNeverLeavesAFalselyValidLease() throws Exception {
+        Duration ttl = Duration.ofSeconds(1);
+        try (Locksmith ls = client("?socketTimeout=300ms");
+                Jedis raw = server.client()) {
+            Lease lease = ls.lock("cut", LockOptions.builder().ttl(ttl).build())
+                    .tryAcquire()
+                    .orElseThrow();
+            raw.clientKill(redis.clients.jedis.params.ClientKillParams.clientKillParams()
+                    .type(redis.clients.jedis.args.ClientType.NORMAL)
+                    .skipMe(redis.clients.jedis.params.ClientKillParams.SkipMe.YES));
+            // two lease lengths later the lease is either renewed over a new connection, or reported lost
+            long deadline = System.nanoTime() + ttl.multipliedBy(2).toNanos();
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(50); // watching the lease over time, not waiting for a condition
+            }
+            if (lease.isValid()) {
+                assertThat(ls.lock("cut").inspect())
+                        .as("a lease that says it is valid is held in the store")
+                        .hasValueSatisfying(i -> assertThat(i.owner()).isEqualTo(lease.owner()));
+            } else {
+                assertThat(lease.whenLost()).isDone();
+            }
+            lease.release();
+        }
+    }
+
+    @Test
+    void frozenServerEndsInLossNotAHang() throws Exception {
+        Duration ttl = Duration.ofSeconds(1);
+        try (Locksmith ls = client("?socketTimeout=200ms")) {
+            Lease lease = ls.lock("frozen", LockOptions.builder().ttl(ttl).build())
+                    .tryAcquire()
+                    .orElseThrow();
+            server.freeze();
+            try {
+                LeaseLoss loss = lease.whenLost().get(ttl.multipliedBy(5).toMillis(), TimeUnit.MILLISECONDS);
+                assertThat(loss.reason()).isEqualTo(LeaseLoss.Reason.EXPIRED);
+                assertThat(lease.isValid()).isFalse();
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> ls.lock("frozen").inspect()).isInstanceOf(BackendException.class);
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+                        .as("a call fails after the socket timeout")
+                        .isLessThan(2000);
+            } finally {
+                server.thaw();
+            }
+        }
+    }
+
+    @Test
+    void unreachableServerFailsWithinTheConnectTimeout() {
+        for (String uri : new String[] {"redis://10.255.255.1:6379", "redis://127.0.0.1:" + closedPort()}) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> Locksmith.builder()
+                            .uri(uri)
+                            .connectTimeout(Duration.ofMillis(500))
+                            .build())
+                    .isInstanceOf(BackendException.class)
+                    .hasMessageContaining("cannot connect to redis");
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+                    .as(uri)
+                    .isLessThan(500 + 1500);
+        }
+    }
+
+    @Test
+    void malformedUrisFailClearly() {
+        assertThatThrownBy(() -> Locksmith.connect("redis://localhost:notaport"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("port");
+        assertThatThrownBy(() -> Locksmith.connect("redis://localhost?timeout=1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("timeout");
+    }
+
+    private static int closedPort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

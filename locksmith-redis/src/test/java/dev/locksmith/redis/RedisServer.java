@@ -1,0 +1,125 @@
+package dev.locksmith.redis;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import redis.clients.jedis.Jedis;
+
+/** A redis-server the test starts itself on a free loopback port, with its own directory. */
+final class RedisServer implements AutoCloseable {
+    private final int port;
+    private final Path dir;
+    private final List<String> extraArgs;
+    private Process process;
+
+    private RedisServer(int port, Path dir, List<String> extraArgs) {
+        this.port = port;
+        this.dir = dir;
+        this.extraArgs = extraArgs;
+    }
+
+    /** Starts a server; {@code extraArgs} are redis-server options such as {@code --appendonly yes}. */
+    static RedisServer start(String... extraArgs) throws IOException, InterruptedException {
+        RedisServer s =
+                new RedisServer(freePort(), Files.createTempDirectory("locksmith-redis-it"), List.of(extraArgs));
+        s.startProcess();
+        return s;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    Jedis client() {
+        return new Jedis("127.0.0.1", port);
+    }
+
+    private void startProcess() throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString(),
+                "--logfile",
+                dir.resolve("redis.log").toString()));
+        cmd.addAll(extraArgs); // later options win
+        process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            try (Jedis j = client()) {
+                if ("PONG".equals(j.ping())) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("redis-server on port " + port + " did not start; see " + dir, e);
+                }
+            }
+            Thread.sleep(20); // polling for the server with a deadline
+        }
+    }
+
+    /** Kills the server without letting it save anything (like a crash or power loss of the process). */
+    void crash() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** Starts the server again on the same port and directory. */
+    void restart() throws IOException, InterruptedException {
+        if (process.isAlive()) {
+            crash();
+        }
+        startProcess();
+    }
+
+    /** SIGSTOP: the server keeps its connections but answers nothing, like a hung host. */
+    void freeze() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    void thaw() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String sig) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", sig, Long.toString(process.pid()))
+                .inheritIO()
+                .start()
+                .waitFor();
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        if (process != null && process.isAlive()) {
+            thaw();
+            crash();
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
