@@ -1,0 +1,242 @@
+package dev.locksmith.bench;
+
+import dev.locksmith.bench.Driver.Held;
+import dev.locksmith.bench.Driver.Session;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The many-held-leases workload: acquire N locks with auto-extension, keep them for two renewal
+ * periods, count what renewal costs (store commands, client calls, threads, heap), release.
+ */
+final class HeldRunner {
+    /** Threads that acquire (and later release) the leases; each releases its own, for thread-bound peers. */
+    static final int ACQUIRE_THREADS = 8;
+
+    private final Duration ttl;
+    private final PrintStream progress;
+
+    HeldRunner(Duration ttl, PrintStream progress) {
+        this.ttl = ttl;
+        this.progress = progress;
+    }
+
+    /** Renewal period the drivers are configured for: a third of the TTL. */
+    Duration period() {
+        return ttl.dividedBy(3);
+    }
+
+    Result run(Workload w, Driver d, StoreProbe probe) {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        ThreadMXBean threadsBean = ManagementFactory.getThreadMXBean();
+        settleHeap(memory);
+        long heap0 = memory.getHeapMemoryUsage().getUsed();
+        int threads0 = threadsBean.getThreadCount();
+        Session session;
+        try {
+            session = d.openHeld(ACQUIRE_THREADS, ttl);
+        } catch (RuntimeException e) {
+            return Result.skipped(w.id(), d, "could not open a client: " + Report.oneLine(e));
+        }
+        String run = "h" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
+        int n = w.leases();
+        AtomicInteger acquired = new AtomicInteger();
+        AtomicInteger lost = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicReference<String> firstError = new AtomicReference<>();
+        CountDownLatch allAcquired = new CountDownLatch(ACQUIRE_THREADS);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch released = new CountDownLatch(ACQUIRE_THREADS);
+        List<Thread> workers = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int t = 0; t < ACQUIRE_THREADS; t++) {
+            int slot = t;
+            Thread th = new Thread(
+                    () -> {
+                        List<Held> mine = new ArrayList<>();
+                        try {
+                            for (int i = slot; i < n; i += ACQUIRE_THREADS) {
+                                try {
+                                    Held h = session.lock(run + "-" + i, LoadRunner.MAX_WAIT);
+                                    if (h == null) {
+                                        failed.incrementAndGet();
+                                    } else {
+                                        mine.add(h);
+                                        acquired.incrementAndGet();
+                                    }
+                                } catch (RuntimeException e) {
+                                    firstError.compareAndSet(null, Report.oneLine(e));
+                                    if (failed.incrementAndGet() > 100) {
+                                        break;
+                                    }
+                                }
+                            }
+                        } finally {
+                            allAcquired.countDown();
+                        }
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        for (Held h : mine) {
+                            if (!h.valid()) {
+                                lost.incrementAndGet();
+                            }
+                            try {
+                                h.release();
+                            } catch (RuntimeException e) {
+                                firstError.compareAndSet(null, "release: " + Report.oneLine(e));
+                            }
+                        }
+                        released.countDown();
+                    },
+                    "bench-held-" + t);
+            th.setDaemon(true);
+            workers.add(th);
+            th.start();
+        }
+        Map<String, String> extra = new LinkedHashMap<>();
+        try {
+            while (!allAcquired.await(1, TimeUnit.SECONDS)) {
+                progress.printf(
+                        Locale.ROOT,
+                        "\r  %-18s %-16s acquiring %,d/%,d (%.0f s)   ",
+                        w.id(),
+                        d.name(),
+                        acquired.get(),
+                        n,
+                        (System.nanoTime() - t0) / 1e9);
+                progress.flush();
+            }
+            double acquireSeconds = (System.nanoTime() - t0) / 1e9;
+            settleHeap(memory);
+            long heap1 = memory.getHeapMemoryUsage().getUsed();
+            int threads1 = threadsBean.getThreadCount() - ACQUIRE_THREADS;
+
+            Duration window = period().multipliedBy(2);
+            Map<String, Long> store0 = probe == null ? Map.of() : probe.counters();
+            Map<String, Long> client0 = session.counters();
+            long w0 = System.nanoTime();
+            long windowEnd = w0 + window.toNanos();
+            while (System.nanoTime() - windowEnd < 0) {
+                long left = windowEnd - System.nanoTime();
+                Thread.sleep(Math.max(1, Math.min(1000, left / 1_000_000)));
+                progress.printf(
+                        Locale.ROOT,
+                        "\r  %-18s %-16s holding %,d leases, measuring renewal %.0f/%.0f s   ",
+                        w.id(),
+                        d.name(),
+                        acquired.get(),
+                        (System.nanoTime() - w0) / 1e9,
+                        window.toNanos() / 1e9);
+                progress.flush();
+            }
+            double windowSeconds = (System.nanoTime() - w0) / 1e9;
+            Map<String, Long> store1 = probe == null ? Map.of() : probe.counters();
+            Map<String, Long> client1 = session.counters();
+            double periods = windowSeconds / (period().toNanos() / 1e9);
+            int held = acquired.get();
+
+            extra.put("leases", Integer.toString(held));
+            extra.put("acquire_per_s", String.format(Locale.ROOT, "%.0f", held / acquireSeconds));
+            extra.put("renewal_period_s", String.format(Locale.ROOT, "%.2f", period().toNanos() / 1e9));
+            extra.put("window_s", String.format(Locale.ROOT, "%.1f", windowSeconds));
+            extra.put("heap_bytes_per_lease", held == 0 ? "-" : Long.toString(Math.max(0, heap1 - heap0) / held));
+            extra.put("threads_added", Integer.toString(threads1 - threads0));
+            if (probe != null) {
+                // two probe connections run one INFO or one SELECT each inside the window
+                long storeCalls = delta(store0, store1, storeTotalKey(store1)) - 1;
+                extra.put("store_calls_per_period", String.format(Locale.ROOT, "%.0f", storeCalls / periods));
+                extra.put(
+                        "store_calls_per_100_leases_per_period",
+                        held == 0 ? "-" : String.format(Locale.ROOT, "%.2f", storeCalls / periods / (held / 100.0)));
+                extra.put("store_top_commands", topCommands(store0, store1));
+            }
+            if (!client1.isEmpty()) {
+                long spi = 0;
+                StringBuilder perMethod = new StringBuilder();
+                for (var e : client1.entrySet()) {
+                    long dlt = e.getValue() - client0.getOrDefault(e.getKey(), 0L);
+                    if (dlt > 0) {
+                        spi += dlt;
+                        perMethod
+                                .append(perMethod.length() == 0 ? "" : " ")
+                                .append(e.getKey().substring("spi.".length()))
+                                .append('=')
+                                .append(dlt);
+                    }
+                }
+                extra.put("spi_calls_per_period", String.format(Locale.ROOT, "%.1f", spi / periods));
+                extra.put("spi_calls_in_window", perMethod.toString());
+            }
+            release.countDown();
+            released.await(5, TimeUnit.MINUTES);
+            extra.put("lost_before_release", Integer.toString(lost.get()));
+            if (failed.get() > 0) {
+                extra.put("failed_acquires", Integer.toString(failed.get()));
+            }
+            if (firstError.get() != null) {
+                extra.put("first_error", firstError.get());
+            }
+            progress.println();
+            return new Result(
+                    w.id(),
+                    d.name(),
+                    d.store(),
+                    d.isLocksmith(),
+                    held,
+                    acquireSeconds,
+                    Latency.NONE,
+                    failed.get(),
+                    null,
+                    extra);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            release.countDown();
+            return Result.skipped(w.id(), d, "interrupted");
+        } finally {
+            release.countDown();
+            session.close();
+        }
+    }
+
+    private static String storeTotalKey(Map<String, Long> counters) {
+        return counters.containsKey("total") ? "total" : "transactions";
+    }
+
+    private static long delta(Map<String, Long> a, Map<String, Long> b, String key) {
+        return b.getOrDefault(key, 0L) - a.getOrDefault(key, 0L);
+    }
+
+    private static String topCommands(Map<String, Long> a, Map<String, Long> b) {
+        return b.entrySet().stream()
+                .filter(e -> !e.getKey().equals("total") && !e.getKey().equals("transactions"))
+                .map(e -> Map.entry(e.getKey(), e.getValue() - a.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
+                .limit(4)
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .reduce((x, y) -> x + " " + y)
+                .orElse("");
+    }
+
+    private static void settleHeap(MemoryMXBean memory) {
+        for (int i = 0; i < 3; i++) {
+            memory.gc();
+        }
+    }
+}

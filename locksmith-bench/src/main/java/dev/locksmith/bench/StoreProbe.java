@@ -1,0 +1,103 @@
+package dev.locksmith.bench;
+
+import dev.locksmith.bench.drivers.JdbcTarget;
+import dev.locksmith.bench.drivers.RedisTarget;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.TreeMap;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Server-side counters and version of a store. Counters are server-wide: other clients of a shared
+ * server add to them, which the report says.
+ */
+interface StoreProbe {
+
+    /** Server version string, e.g. "Redis 7.0.15". */
+    String version();
+
+    /** Counter name to value. */
+    Map<String, Long> counters();
+
+    /** Redis: {@code INFO server} for the version, {@code INFO commandstats} calls per command. */
+    static StoreProbe redis(RedisTarget target) {
+        return new StoreProbe() {
+            @Override
+            public String version() {
+                try (Jedis j = new Jedis(target.host(), target.port())) {
+                    return "Redis " + field(j.info("server"), "redis_version");
+                }
+            }
+
+            @Override
+            public Map<String, Long> counters() {
+                try (Jedis j = new Jedis(target.host(), target.port())) {
+                    return parseCommandStats(j.info("commandstats"));
+                }
+            }
+        };
+    }
+
+    /** PostgreSQL: {@code SELECT version()}, and committed transactions of the database. */
+    static StoreProbe postgres(JdbcTarget target) {
+        return new StoreProbe() {
+            @Override
+            public String version() {
+                return query("SELECT version()");
+            }
+
+            @Override
+            public Map<String, Long> counters() {
+                String v = query(
+                        "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()");
+                return Map.of("transactions", Long.parseLong(v));
+            }
+
+            private String query(String sql) {
+                try (Connection c = DriverManager.getConnection(target.url());
+                        Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery(sql)) {
+                    rs.next();
+                    return rs.getString(1);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+                }
+            }
+        };
+    }
+
+    static String field(String info, String name) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith(name + ":")) {
+                return line.substring(name.length() + 1).trim();
+            }
+        }
+        return "?";
+    }
+
+    /** Parses {@code cmdstat_set:calls=12,usec=...} lines into {@code set -> 12}, plus {@code total}. */
+    static Map<String, Long> parseCommandStats(String info) {
+        Map<String, Long> out = new TreeMap<>();
+        long total = 0;
+        for (String line : info.split("\r?\n")) {
+            if (!line.startsWith("cmdstat_")) {
+                continue;
+            }
+            int colon = line.indexOf(':');
+            String cmd = line.substring("cmdstat_".length(), colon);
+            for (String kv : line.substring(colon + 1).split(",")) {
+                if (kv.startsWith("calls=")) {
+                    long calls = Long.parseLong(kv.substring("calls=".length()));
+                    out.put(cmd, calls);
+                    total += calls;
+                }
+            }
+        }
+        out.put("total", total);
+        return out;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.locksmith.bench.drivers;
+
+import dev.locksmith.bench.Driver;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import net.javacrumbs.shedlock.core.LockConfiguration;
+import net.javacrumbs.shedlock.core.SimpleLock;
+import net.javacrumbs.shedlock.provider.redis.spring.RedisLockProvider;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * ShedLock's Spring Data Redis provider: lockAtMostFor 30 s, lockAtLeastFor 0. ShedLock skips a busy
+ * lock instead of waiting, so the harness polls.
+ */
+public final class ShedLockRedisDriver implements Driver {
+    private final RedisTarget target;
+    private final String environment = Names.randomNamespace();
+
+    public ShedLockRedisDriver(RedisTarget target) {
+        this.target = target;
+    }
+
+    @Override
+    public String name() {
+        return "shedlock-redis";
+    }
+
+    @Override
+    public String store() {
+        return "redis";
+    }
+
+    @Override
+    public boolean isLocksmith() {
+        return false;
+    }
+
+    @Override
+    public String waiting() {
+        return "none (skip); the harness polls every " + Polling.INTERVAL.toMillis() + " ms";
+    }
+
+    @Override
+    public Session open(int concurrency) {
+        LettuceConnectionFactory cf = SpringRedisDriver.connectionFactory(target);
+        RedisLockProvider provider = new RedisLockProvider(cf, environment);
+        return new Session() {
+            @Override
+            public Held lock(String name, Duration maxWait) {
+                return Polling.until(maxWait, () -> {
+                    Optional<SimpleLock> l = provider.lock(
+                            new LockConfiguration(Instant.now(), name, Duration.ofSeconds(30), Duration.ZERO));
+                    return l.<Held>map(s -> s::unlock).orElse(null);
+                });
+            }
+
+            @Override
+            public void close() {
+                cf.destroy();
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        RedisKeys.deleteContaining(target, environment);
+    }
+}

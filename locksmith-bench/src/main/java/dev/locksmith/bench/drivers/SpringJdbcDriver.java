@@ -1,0 +1,95 @@
+package dev.locksmith.bench.drivers;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.locksmith.bench.Driver;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import org.springframework.integration.jdbc.lock.DefaultLockRepository;
+import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+
+/**
+ * Spring Integration's {@code JdbcLockRegistry} with its default settings (10 s TTL, waiters poll
+ * every 100 ms), on a table of its own created from the module's PostgreSQL schema.
+ */
+public final class SpringJdbcDriver implements Driver {
+    private final JdbcTarget target;
+    private final String store;
+    private final String prefix = Names.randomTablePrefix();
+    private volatile boolean created;
+
+    public SpringJdbcDriver(String store, JdbcTarget target) {
+        this.store = store;
+        this.target = target;
+    }
+
+    @Override
+    public String name() {
+        return "spring-jdbc";
+    }
+
+    @Override
+    public String store() {
+        return store;
+    }
+
+    @Override
+    public boolean isLocksmith() {
+        return false;
+    }
+
+    @Override
+    public String waiting() {
+        return "polls every 100 ms (default idleBetweenTries)";
+    }
+
+    private synchronized void createTable() {
+        if (!created) {
+            target.execute("CREATE TABLE " + prefix + "LOCK (LOCK_KEY CHAR(36) NOT NULL, REGION VARCHAR(100) NOT NULL,"
+                    + " CLIENT_ID CHAR(36), CREATED_DATE TIMESTAMP NOT NULL, EXPIRED_AFTER TIMESTAMP NOT NULL,"
+                    + " CONSTRAINT " + prefix + "LOCK_PK PRIMARY KEY (LOCK_KEY, REGION))");
+            created = true;
+        }
+    }
+
+    @Override
+    public Session open(int concurrency) {
+        createTable();
+        HikariDataSource ds = target.pool(concurrency + 1, "bench-spring-jdbc");
+        DefaultLockRepository repository = new DefaultLockRepository(ds);
+        repository.setPrefix(prefix);
+        repository.setTransactionManager(new DataSourceTransactionManager(ds));
+        repository.afterPropertiesSet();
+        repository.afterSingletonsInstantiated();
+        JdbcLockRegistry registry = new JdbcLockRegistry(repository);
+        return new Session() {
+            @Override
+            public Held lock(String name, Duration maxWait) {
+                Lock lock = registry.obtain(name);
+                try {
+                    if (!lock.tryLock(maxWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                        return null;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+                return lock::unlock;
+            }
+
+            @Override
+            public void close() {
+                repository.close();
+                ds.close();
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        if (created) {
+            target.execute("DROP TABLE IF EXISTS " + prefix + "LOCK");
+        }
+    }
+}
