@@ -1,0 +1,19 @@
+package dev.locksmith.jdbc.contract;
+
+import dev.locksmith.Locksmith;
+import dev.locksmith.testkit.NotificationContract;
+import org.junit.jupiter.api.AfterAll;
+
+class H2NotificationContractIT extends NotificationContract {
+    static final TestDatabase DB = TestDatabase.h2();
+
+    @Override
+    protected Locksmith.Builder clientBuilder() {
+        return DB.clientBuilder();
+    }
+
+    @AfterAll
+    static void dropTables() throws Exception {
+        DB.drop();
+    }
+}

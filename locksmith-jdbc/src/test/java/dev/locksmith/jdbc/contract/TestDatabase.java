@@ -1,0 +1,72 @@
+package dev.locksmith.jdbc.contract;
+
+import dev.locksmith.Locksmith;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.UUID;
+
+/** One test class's tables: a random prefix on one of the four databases, dropped at the end. */
+final class TestDatabase {
+    private final String url;
+    private final String prefix;
+    private final Path file;
+
+    private TestDatabase(String url, Path file) {
+        this.url = url;
+        this.prefix = "lc" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + "_";
+        this.file = file;
+    }
+
+    static TestDatabase postgres() {
+        return new TestDatabase("jdbc:postgresql://127.0.0.1:5432/test?user=postgres", null);
+    }
+
+    static TestDatabase mariadb() {
+        return new TestDatabase("jdbc:mariadb://127.0.0.1:3306/test?user=root", null);
+    }
+
+    static TestDatabase h2() {
+        return new TestDatabase("jdbc:h2:mem:locksmith_contract;DB_CLOSE_DELAY=-1", null);
+    }
+
+    static TestDatabase sqlite() {
+        try {
+            Path f = Files.createTempFile("locksmith-contract", ".db");
+            return new TestDatabase("jdbc:sqlite:" + f, f);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The URI a client connects with: the database URL plus this class's table prefix. */
+    String uri() {
+        String sep = url.startsWith("jdbc:h2:") ? ";" : url.contains("?") ? "&" : "?";
+        return url + sep + "locksmith.tablePrefix=" + prefix;
+    }
+
+    Locksmith.Builder clientBuilder() {
+        return Locksmith.builder().uri(uri());
+    }
+
+    void drop() throws SQLException, IOException {
+        if (file != null) {
+            for (String suffix : List.of("", "-wal", "-shm")) {
+                Files.deleteIfExists(Path.of(file + suffix));
+            }
+            return;
+        }
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
+            for (String t : List.of("locks", "permits", "state")) {
+                s.execute("DROP TABLE IF EXISTS " + prefix + t);
+            }
+        }
+    }
+}
