@@ -165,7 +165,7 @@ final class DemoCommand {
         if (findings.lostLeases() > 0) {
             summary.row("leases lost", Integer.toString(findings.lostLeases()));
         }
-        summary.print(cli.out(), true);
+        summary.print(cli.out(), true, false);
         for (String failure : failures) {
             cli.warn(failure);
         }

@@ -29,6 +29,11 @@ final class Table {
     }
 
     void print(PrintStream out, boolean tty) {
+        print(out, tty, true);
+    }
+
+    /** Like {@link #print(PrintStream, boolean)}; {@code header} false leaves out the header line. */
+    void print(PrintStream out, boolean tty, boolean header) {
         if (!tty) {
             for (String[] row : rows) {
                 out.println(String.join("\t", row));
@@ -37,12 +42,14 @@ final class Table {
         }
         int[] widths = new int[headers.length];
         for (int c = 0; c < headers.length; c++) {
-            widths[c] = headers[c].length();
+            widths[c] = header ? headers[c].length() : 0;
             for (String[] row : rows) {
                 widths[c] = Math.max(widths[c], row[c].length());
             }
         }
-        printAligned(out, headers, widths);
+        if (header) {
+            printAligned(out, headers, widths);
+        }
         for (String[] row : rows) {
             printAligned(out, row, widths);
         }
