@@ -28,6 +28,14 @@ public interface Driver extends AutoCloseable {
         return false;
     }
 
+    /**
+     * A string that every store request of this driver's locks carries (its random key prefix or
+     * namespace), for counting its requests on a shared server; {@code null} if unknown.
+     */
+    default String keyFragment() {
+        return null;
+    }
+
     /** How the driver waits for a busy lock, shown in the report (e.g. "pub/sub", "polls every 1 ms"). */
     String waiting();
 

@@ -42,8 +42,6 @@ final class HeldRunner {
     Result run(Workload w, Driver d, StoreProbe probe) {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         ThreadMXBean threadsBean = ManagementFactory.getThreadMXBean();
-        settleHeap(memory);
-        long heap0 = memory.getHeapMemoryUsage().getUsed();
         int threads0 = threadsBean.getThreadCount();
         Session session;
         try {
@@ -51,6 +49,9 @@ final class HeldRunner {
         } catch (RuntimeException e) {
             return Result.skipped(w.id(), d, "could not open a client: " + Report.oneLine(e));
         }
+        // heap per lease leaves out the client's fixed cost: measured after it is open
+        settleHeap(memory);
+        long heap0 = memory.getHeapMemoryUsage().getUsed();
         String run = "h" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
         int n = w.leases();
         AtomicInteger acquired = new AtomicInteger();
@@ -128,6 +129,8 @@ final class HeldRunner {
             int threads1 = threadsBean.getThreadCount() - ACQUIRE_THREADS;
 
             Duration window = period().multipliedBy(2);
+            StoreProbe.RequestCount requests =
+                    probe == null || d.keyFragment() == null ? null : probe.countRequests(d.keyFragment());
             Map<String, Long> store0 = probe == null ? Map.of() : probe.counters();
             Map<String, Long> client0 = session.counters();
             long w0 = System.nanoTime();
@@ -148,6 +151,7 @@ final class HeldRunner {
             double windowSeconds = (System.nanoTime() - w0) / 1e9;
             Map<String, Long> store1 = probe == null ? Map.of() : probe.counters();
             Map<String, Long> client1 = session.counters();
+            long requestCount = requests == null ? -1 : requests.stop();
             double periods = windowSeconds / (period().toNanos() / 1e9);
             int held = acquired.get();
 
@@ -157,13 +161,20 @@ final class HeldRunner {
             extra.put("window_s", String.format(Locale.ROOT, "%.1f", windowSeconds));
             extra.put("heap_bytes_per_lease", held == 0 ? "-" : Long.toString(Math.max(0, heap1 - heap0) / held));
             extra.put("threads_added", Integer.toString(threads1 - threads0));
+            if (requestCount >= 0) {
+                extra.put("requests_per_period", String.format(Locale.ROOT, "%.1f", requestCount / periods));
+                extra.put(
+                        "requests_per_100_leases_per_period",
+                        held == 0 ? "-" : String.format(Locale.ROOT, "%.3f", requestCount / periods / (held / 100.0)));
+            }
             if (probe != null) {
                 // two probe connections run one INFO or one SELECT each inside the window
                 long storeCalls = delta(store0, store1, storeTotalKey(store1)) - 1;
-                extra.put("store_calls_per_period", String.format(Locale.ROOT, "%.0f", storeCalls / periods));
                 extra.put(
-                        "store_calls_per_100_leases_per_period",
-                        held == 0 ? "-" : String.format(Locale.ROOT, "%.2f", storeCalls / periods / (held / 100.0)));
+                        storeTotalKey(store1).equals("total")
+                                ? "server_commands_per_period_incl_script_internals"
+                                : "server_transactions_per_period",
+                        String.format(Locale.ROOT, "%.0f", storeCalls / periods));
                 extra.put("store_top_commands", topCommands(store0, store1));
             }
             if (!client1.isEmpty()) {
@@ -237,6 +248,12 @@ final class HeldRunner {
     private static void settleHeap(MemoryMXBean memory) {
         for (int i = 0; i < 3; i++) {
             memory.gc();
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }

@@ -9,7 +9,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisMonitor;
 
 /**
  * Server-side counters and version of a store. Counters are server-wide: other clients of a shared
@@ -22,6 +26,21 @@ interface StoreProbe {
 
     /** Counter name to value. */
     Map<String, Long> counters();
+
+    /**
+     * Starts counting the requests that clients send with {@code fragment} in their arguments (Redis:
+     * through {@code MONITOR}, leaving out commands run inside scripts); {@code null} if the store
+     * cannot do that.
+     */
+    default RequestCount countRequests(String fragment) {
+        return null;
+    }
+
+    /** A running request count. */
+    interface RequestCount {
+        /** Stops counting and returns the count. */
+        long stop();
+    }
 
     /** Redis: {@code INFO server} for the version, {@code INFO commandstats} calls per command. */
     static StoreProbe redis(RedisTarget target) {
@@ -38,6 +57,49 @@ interface StoreProbe {
                 try (Jedis j = new Jedis(target.host(), target.port())) {
                     return parseCommandStats(j.info("commandstats"));
                 }
+            }
+
+            @Override
+            public RequestCount countRequests(String fragment) {
+                Jedis j = new Jedis(target.host(), target.port());
+                AtomicLong count = new AtomicLong();
+                CountDownLatch started = new CountDownLatch(1);
+                Thread t = new Thread(
+                        () -> {
+                            try {
+                                j.monitor(new JedisMonitor() {
+                                    @Override
+                                    public void onCommand(String line) {
+                                        started.countDown();
+                                        if (isClientRequest(line, fragment)) {
+                                            count.incrementAndGet();
+                                        }
+                                    }
+                                });
+                            } catch (RuntimeException e) {
+                                // the connection is closed to stop monitoring
+                            } finally {
+                                started.countDown();
+                            }
+                        },
+                        "bench-redis-monitor");
+                t.setDaemon(true);
+                t.start();
+                try {
+                    // MONITOR's first line arrives with the first command anyone sends
+                    started.await(2, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return () -> {
+                    j.disconnect();
+                    try {
+                        t.join(5000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return count.get();
+                };
             }
         };
     }
@@ -68,6 +130,21 @@ interface StoreProbe {
                 }
             }
         };
+    }
+
+    /**
+     * Whether a {@code MONITOR} line is a request sent by a client (not a command run by a script,
+     * whose source shows as {@code lua}) that mentions {@code fragment}. Lines look like {@code
+     * 1700000000.123456 [0 127.0.0.1:5000] "EVALSHA" "abc" "1" "ns/key"}.
+     */
+    static boolean isClientRequest(String line, String fragment) {
+        int open = line.indexOf('[');
+        int close = line.indexOf(']', open + 1);
+        if (open < 0 || close < 0) {
+            return false;
+        }
+        String source = line.substring(open + 1, close);
+        return !source.endsWith(" lua") && line.indexOf(fragment, close) >= 0;
     }
 
     static String field(String info, String name) {

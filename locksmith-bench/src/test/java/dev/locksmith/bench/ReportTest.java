@@ -110,6 +110,17 @@ class ReportTest {
         assertThat(stats).containsEntry("set", 12L).containsEntry("evalsha", 5L).containsEntry("total", 17L);
     }
 
+    @Test
+    void monitorLinesCountOnlyClientRequestsForTheRunsKeys() {
+        assertThat(StoreProbe.isClientRequest(
+                        "1700000000.1 [0 127.0.0.1:5000] \"EVALSHA\" \"ab\" \"1\" \"bench-1a/k\"", "bench-1a"))
+                .isTrue();
+        assertThat(StoreProbe.isClientRequest("1700000000.1 [0 lua] \"PEXPIRE\" \"bench-1a/k\" \"9000\"", "bench-1a"))
+                .isFalse();
+        assertThat(StoreProbe.isClientRequest("1700000000.1 [0 127.0.0.1:5000] \"GET\" \"other\"", "bench-1a"))
+                .isFalse();
+    }
+
     private static final class FakeDriver implements Driver {
         @Override
         public String name() {

@@ -64,6 +64,11 @@ public final class LocksmithDriver implements Driver {
     }
 
     @Override
+    public String keyFragment() {
+        return namespace;
+    }
+
+    @Override
     public String waiting() {
         return "engine wait/notify (store notifications where available)";
     }

@@ -51,6 +51,11 @@ public final class RedissonDriver implements Driver {
     }
 
     @Override
+    public String keyFragment() {
+        return prefix;
+    }
+
+    @Override
     public String waiting() {
         return "pub/sub";
     }
