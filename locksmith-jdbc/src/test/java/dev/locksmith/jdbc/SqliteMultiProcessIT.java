@@ -1,0 +1,82 @@
+package dev.locksmith.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Several JVMs contend for one lock in one SQLite file: no overlap, tokens strictly increase. */
+class SqliteMultiProcessIT {
+    static final int PROCESSES = 4;
+    static final int ROUNDS = 25;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void processesSharingOneFileNeverOverlap() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("shared.db");
+        Path log = dir.resolve("critical.log");
+        String prefix = "mp_";
+        String key = "ns/" + UUID.randomUUID();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<Process> children = new ArrayList<>();
+        for (int i = 0; i < PROCESSES; i++) {
+            ProcessBuilder pb = new ProcessBuilder(
+                    java,
+                    "-cp",
+                    classPath,
+                    SqliteWorkerMain.class.getName(),
+                    url,
+                    prefix,
+                    key,
+                    log.toString(),
+                    "proc-" + i,
+                    Integer.toString(ROUNDS));
+            pb.redirectErrorStream(true);
+            pb.redirectOutput(dir.resolve("child-" + i + ".out").toFile());
+            children.add(pb.start());
+        }
+        for (int i = 0; i < PROCESSES; i++) {
+            Process p = children.get(i);
+            boolean ended = p.waitFor(180, TimeUnit.SECONDS);
+            if (!ended) {
+                children.forEach(Process::destroyForcibly);
+            }
+            File out = dir.resolve("child-" + i + ".out").toFile();
+            assertThat(ended).as("child %d ended", i).isTrue();
+            assertThat(p.exitValue())
+                    .as("child %d exit, output:%n%s", i, Files.readString(out.toPath()))
+                    .isZero();
+        }
+
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).hasSize(PROCESSES * ROUNDS * 2);
+        long lastToken = 0;
+        Map<String, Integer> perOwner = new HashMap<>();
+        for (int i = 0; i < lines.size(); i += 2) {
+            String[] enter = lines.get(i).split(" ");
+            String[] exit = lines.get(i + 1).split(" ");
+            assertThat(enter[0]).as("line %d", i).isEqualTo("enter");
+            assertThat(exit[0]).as("line %d", i + 1).isEqualTo("exit");
+            assertThat(exit[1]).as("exit matches enter at line %d", i).isEqualTo(enter[1]);
+            assertThat(exit[2]).as("exit matches enter at line %d", i).isEqualTo(enter[2]);
+            long token = Long.parseLong(enter[1]);
+            assertThat(token).as("token at line %d", i).isGreaterThan(lastToken);
+            lastToken = token;
+            perOwner.merge(enter[2], 1, Integer::sum);
+        }
+        assertThat(perOwner).hasSize(PROCESSES).allSatisfy((owner, n) -> assertThat(n)
+                .isEqualTo(ROUNDS));
+    }
+}
