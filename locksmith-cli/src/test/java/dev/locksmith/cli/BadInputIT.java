@@ -77,6 +77,14 @@ class BadInputIT {
     }
 
     @Test
+    void unopenableDatabaseFile() {
+        assertOneLine(
+                locksmith("run", "--backend", "jdbc:sqlite:/proc/no-such-dir/locks.db", "--name", "x", "--", "true"),
+                69,
+                "backend unavailable");
+    }
+
+    @Test
     void unreachableServerEnvironmentVariableToo() {
         LocksmithProcess.Result result = new LocksmithProcess(
                         home, java.util.Map.of("LOCKSMITH_BACKEND", "redis://127.0.0.1:1"))
