@@ -53,7 +53,7 @@ final class KeyLayout {
         return bytes(base(key) + "fence");
     }
 
-    /** Present while some client waits for the lock: a release publishes only then. */
+    /** The set of owners waiting for the lock: a release publishes only while it exists. */
     byte[] lockWaiters(String key) {
         return bytes(base(key) + "lwait");
     }

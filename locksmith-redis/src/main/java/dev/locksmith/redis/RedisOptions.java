@@ -21,8 +21,9 @@ public final class RedisOptions {
     public static final int DEFAULT_MAX_CONNECTIONS = 16;
 
     /**
-     * Default time a waiter's marker outlives the holder's remaining lease: 5 seconds. While the
-     * marker exists a release publishes a notification; without one it publishes nothing.
+     * Default time a waiter's registration outlives the holder's remaining lease: 5 seconds. A
+     * failed attempt registers its owner as a waiter and a grant removes it; while any waiter is
+     * registered a release publishes a notification, otherwise it publishes nothing.
      */
     public static final Duration DEFAULT_WAIT_MARKER_SLACK = Duration.ofSeconds(5);
 
@@ -77,7 +78,7 @@ public final class RedisOptions {
         return maxConnections;
     }
 
-    /** How long a waiter's marker outlives the holder's remaining lease. */
+    /** How long a waiter's registration outlives the holder's remaining lease. */
     public Duration waitMarkerSlack() {
         return waitMarkerSlack;
     }

@@ -29,6 +29,25 @@ final class Scripts {
             end
             """;
 
+    /**
+     * Waiters: a set of the owners whose attempt failed, living as long as the holder's lease plus
+     * a slack. A grant removes its owner; a release publishes while the set is not empty. Waiters
+     * that gave up stay until the set expires, costing at most some needless notifications.
+     */
+    private static final String WAITERS = """
+            local function wait_on(set, owner, ms)
+              redis.call('SADD', set, owner)
+              if redis.call('PTTL', set) < ms then
+                redis.call('PEXPIRE', set, string.format('%d', ms))
+              end
+            end
+            local function publish_if_waited(set, channel, payload)
+              if redis.call('EXISTS', set) == 1 then
+                redis.call('PUBLISH', channel, payload)
+              end
+            end
+            """;
+
     private static final String PERMIT_HELPERS = """
             local function server_now()
               local t = redis.call('TIME')
@@ -55,7 +74,7 @@ final class Scripts {
             """;
 
     /** KEYS lock, fence, lwait; ARGV owner, ttlMs, waitMarkerMs. Returns {1, token} or {0, holder, pttl}. */
-    static final Script ACQUIRE = Script.of("acquire", OWNER_OF + """
+    static final Script ACQUIRE = Script.of("acquire", OWNER_OF + WAITERS + """
             local v = redis.call('GET', KEYS[1])
             if v then
               local owner, token = owner_of(v)
@@ -64,11 +83,12 @@ final class Scripts {
                 return {1, token}
               end
               local pttl = redis.call('PTTL', KEYS[1])
-              redis.call('SET', KEYS[3], '1', 'PX', string.format('%d', math.max(pttl, 0) + tonumber(ARGV[3])))
+              wait_on(KEYS[3], ARGV[1], math.max(pttl, 0) + tonumber(ARGV[3]))
               return {0, owner, pttl}
             end
             local t = string.format('%d', redis.call('INCR', KEYS[2]))
             redis.call('SET', KEYS[1], t .. '|' .. ARGV[1], 'PX', ARGV[2])
+            redis.call('SREM', KEYS[3], ARGV[1])
             return {1, t}
             """);
 
@@ -82,14 +102,12 @@ final class Scripts {
             return 0
             """);
 
-    /** KEYS lock, lwait; ARGV owner, channel, payload. Publishes only when a waiter left a marker. */
-    static final Script RELEASE = Script.of("release", OWNER_OF + """
+    /** KEYS lock, lwait; ARGV owner, channel, payload. Publishes only while someone waits. */
+    static final Script RELEASE = Script.of("release", OWNER_OF + WAITERS + """
             local v = redis.call('GET', KEYS[1])
             if v and owner_of(v) == ARGV[1] then
               redis.call('DEL', KEYS[1])
-              if redis.call('DEL', KEYS[2]) == 1 then
-                redis.call('PUBLISH', ARGV[2], ARGV[3])
-              end
+              publish_if_waited(KEYS[2], ARGV[2], ARGV[3])
               return 1
             end
             return 0
@@ -106,7 +124,7 @@ final class Scripts {
      * KEYS permits, ptok, fence, pwait; ARGV owner, maxPermits, ttlMs, waitMarkerMs. Returns {1,
      * token} or {0, earliestRemainingMs}.
      */
-    static final Script ACQUIRE_PERMIT = Script.of("acquirePermit", PERMIT_HELPERS + """
+    static final Script ACQUIRE_PERMIT = Script.of("acquirePermit", PERMIT_HELPERS + WAITERS + """
             local now = server_now()
             prune(KEYS[1], KEYS[2], now)
             local exp = string.format('%d', now + tonumber(ARGV[3]))
@@ -121,11 +139,12 @@ final class Scripts {
               redis.call('ZADD', KEYS[1], exp, ARGV[1])
               redis.call('HSET', KEYS[2], 't:' .. ARGV[1], t, 'max', ARGV[2])
               keep(KEYS[1], KEYS[2], now)
+              redis.call('SREM', KEYS[4], ARGV[1])
               return {1, t}
             end
             local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
             local rem = math.max(tonumber(first[2]) - now, 0)
-            redis.call('SET', KEYS[4], '1', 'PX', string.format('%d', rem + tonumber(ARGV[4])))
+            wait_on(KEYS[4], ARGV[1], rem + tonumber(ARGV[4]))
             return {0, rem}
             """);
 
@@ -142,15 +161,13 @@ final class Scripts {
             """);
 
     /** KEYS permits, ptok, pwait; ARGV owner, channel, payload. */
-    static final Script RELEASE_PERMIT = Script.of("releasePermit", PERMIT_HELPERS + """
+    static final Script RELEASE_PERMIT = Script.of("releasePermit", PERMIT_HELPERS + WAITERS + """
             local now = server_now()
             prune(KEYS[1], KEYS[2], now)
             if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
               redis.call('HDEL', KEYS[2], 't:' .. ARGV[1])
               keep(KEYS[1], KEYS[2], now)
-              if redis.call('DEL', KEYS[3]) == 1 then
-                redis.call('PUBLISH', ARGV[2], ARGV[3])
-              end
+              publish_if_waited(KEYS[3], ARGV[2], ARGV[3])
               return 1
             end
             return 0
@@ -210,7 +227,7 @@ final class Scripts {
      * KEYS lock, permits, ptok, lwait, pwait; ARGV channel, lockPayload, permitPayload. Returns {lock
      * value or '', lock pttl, owner1, remaining1, token1, ...}.
      */
-    static final Script FORCE_RELEASE = Script.of("forceRelease", PERMIT_HELPERS + """
+    static final Script FORCE_RELEASE = Script.of("forceRelease", PERMIT_HELPERS + WAITERS + """
             local now = server_now()
             local v = redis.call('GET', KEYS[1])
             local out = {v or '', v and redis.call('PTTL', KEYS[1]) or 0}
@@ -221,8 +238,8 @@ final class Scripts {
               out[#out + 1] = redis.call('HGET', KEYS[3], 't:' .. live[i]) or '0'
             end
             redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
-            if redis.call('DEL', KEYS[4]) == 1 then redis.call('PUBLISH', ARGV[1], ARGV[2]) end
-            if redis.call('DEL', KEYS[5]) == 1 then redis.call('PUBLISH', ARGV[1], ARGV[3]) end
+            publish_if_waited(KEYS[4], ARGV[1], ARGV[2])
+            publish_if_waited(KEYS[5], ARGV[1], ARGV[3])
             return out
             """);
 

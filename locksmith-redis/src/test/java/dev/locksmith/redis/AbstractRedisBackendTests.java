@@ -297,6 +297,9 @@ abstract class AbstractRedisBackendTests {
                 assertThat(woke.await(10, TimeUnit.SECONDS)).isTrue();
             }
             assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("L" + k);
+            // the only waiter got it: its release publishes nothing
+            assertThat(other.tryAcquire(k, "b", LONG).isAcquired()).isTrue();
+            assertThat(other.release(k, "b")).isTrue();
             // the same for a permit
             backend.tryAcquirePermit(k, "a", 1, LONG);
             CountDownLatch permitWoke = new CountDownLatch(1);

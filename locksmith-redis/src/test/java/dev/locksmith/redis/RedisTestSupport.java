@@ -62,6 +62,13 @@ final class RedisTestSupport {
         return n;
     }
 
+    /** Deletes every key a contract test left in {@code namespace} (fencing counters stay otherwise). */
+    static void cleanNamespace(String uri, String namespace) {
+        try (UnifiedJedis jedis = raw(uri)) {
+            deleteAll(jedis, RedisOptions.DEFAULT_KEY_PREFIX + "{" + namespace + "/");
+        }
+    }
+
     /** Deletes every key that starts with {@code prefix}, on every node. */
     static void deleteAll(UnifiedJedis jedis, String prefix) {
         ScanIteration scan = jedis.scanIteration(500, KeyLayout.globEscape(prefix) + "*");

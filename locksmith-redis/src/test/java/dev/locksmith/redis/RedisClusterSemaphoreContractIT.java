@@ -1,0 +1,17 @@
+package dev.locksmith.redis;
+
+import dev.locksmith.Locksmith;
+import dev.locksmith.testkit.SemaphoreContract;
+
+/** The Semaphore contract against the local 3-master cluster. */
+class RedisClusterSemaphoreContractIT extends SemaphoreContract {
+    @Override
+    protected Locksmith.Builder clientBuilder() {
+        return Locksmith.builder().uri(RedisTestSupport.CLUSTER);
+    }
+
+    @Override
+    protected void cleanUp(String namespace) {
+        RedisTestSupport.cleanNamespace(RedisTestSupport.CLUSTER, namespace);
+    }
+}
