@@ -74,16 +74,34 @@ final class Chart {
         int plotW = 300;
         int h = ran.size() * rowH + 30;
         double max = ran.stream().mapToDouble(Result::opsPerSecond).max().orElse(1);
+        double min = ran.stream()
+                .mapToDouble(Result::opsPerSecond)
+                .filter(v -> v > 0)
+                .min()
+                .orElse(1);
+        // one fast driver (mem:) would flatten every other bar: switch to a log scale when the spread is large
+        boolean log = max / min > 50;
+        double logMin = Math.floor(Math.log10(Math.max(1, min))) - 0.3;
+        double logMax = Math.log10(Math.max(1, max));
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(
                 Locale.ROOT,
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\">"
-                        + "<text x=\"0\" y=\"12\" font-weight=\"bold\">throughput (ops/s)</text>",
+                        + "<text x=\"0\" y=\"12\" font-weight=\"bold\">throughput (ops/s%s)</text>",
                 labelW + plotW + 80,
-                h));
+                h,
+                log ? ", log scale" : ""));
         int y = 22;
         for (Result r : ran) {
-            double w = max <= 0 ? 0 : plotW * r.opsPerSecond() / max;
+            double v = r.opsPerSecond();
+            double w;
+            if (max <= 0 || v <= 0) {
+                w = 0;
+            } else if (log) {
+                w = plotW * Math.max(0, Math.log10(v) - logMin) / (logMax - logMin);
+            } else {
+                w = plotW * v / max;
+            }
             sb.append(String.format(
                     Locale.ROOT,
                     "<text x=\"0\" y=\"%d\">%s</text><rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>"

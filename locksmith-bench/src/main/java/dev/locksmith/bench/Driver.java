@@ -36,6 +36,11 @@ public interface Driver extends AutoCloseable {
         return null;
     }
 
+    /** The name prefix of the library's own threads (for counting them), or {@code null}. */
+    default String threadNamePrefix() {
+        return null;
+    }
+
     /** How the driver waits for a busy lock, shown in the report (e.g. "pub/sub", "polls every 1 ms"). */
     String waiting();
 

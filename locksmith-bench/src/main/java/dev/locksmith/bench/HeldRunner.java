@@ -5,7 +5,6 @@ import dev.locksmith.bench.Driver.Session;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,8 +40,7 @@ final class HeldRunner {
 
     Result run(Workload w, Driver d, StoreProbe probe) {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        ThreadMXBean threadsBean = ManagementFactory.getThreadMXBean();
-        int threads0 = threadsBean.getThreadCount();
+        java.util.Set<Long> threadsBefore = liveThreadIds();
         Session session;
         try {
             session = d.openHeld(ACQUIRE_THREADS, ttl);
@@ -126,7 +124,7 @@ final class HeldRunner {
             double acquireSeconds = (System.nanoTime() - t0) / 1e9;
             settleHeap(memory);
             long heap1 = memory.getHeapMemoryUsage().getUsed();
-            int threads1 = threadsBean.getThreadCount() - ACQUIRE_THREADS;
+            List<String> newThreads = newThreadNames(threadsBefore);
 
             Duration window = period().multipliedBy(2);
             StoreProbe.RequestCount requests =
@@ -160,7 +158,17 @@ final class HeldRunner {
             extra.put("renewal_period_s", String.format(Locale.ROOT, "%.2f", period().toNanos() / 1e9));
             extra.put("window_s", String.format(Locale.ROOT, "%.1f", windowSeconds));
             extra.put("heap_bytes_per_lease", held == 0 ? "-" : Long.toString(Math.max(0, heap1 - heap0) / held));
-            extra.put("threads_added", Integer.toString(threads1 - threads0));
+            extra.put("threads_added", Integer.toString(newThreads.size()));
+            extra.put("threads_added_names", summarize(newThreads));
+            if (d.threadNamePrefix() != null) {
+                List<String> lib = new ArrayList<>();
+                for (Thread t : Thread.getAllStackTraces().keySet()) {
+                    if (t.isAlive() && t.getName().startsWith(d.threadNamePrefix())) {
+                        lib.add(t.getName());
+                    }
+                }
+                extra.put("library_threads_live", lib.size() + " (" + summarize(lib) + ")");
+            }
             if (requestCount >= 0) {
                 extra.put("requests_per_period", String.format(Locale.ROOT, "%.1f", requestCount / periods));
                 extra.put(
@@ -243,6 +251,36 @@ final class HeldRunner {
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .reduce((x, y) -> x + " " + y)
                 .orElse("");
+    }
+
+    private static java.util.Set<Long> liveThreadIds() {
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            ids.add(t.getId());
+        }
+        return ids;
+    }
+
+    /** Live threads started since {@code before}, other than the harness's own. */
+    private static List<String> newThreadNames(java.util.Set<Long> before) {
+        List<String> names = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && !before.contains(t.getId()) && !t.getName().startsWith("bench-")) {
+                names.add(t.getName());
+            }
+        }
+        return names;
+    }
+
+    /** Thread names with their numbers stripped and counted: {@code redisson-netty x2, keeper}. */
+    static String summarize(List<String> names) {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (String n : names) {
+            counts.merge(n.replaceAll("[0-9]+", "N"), 1, Integer::sum);
+        }
+        List<String> parts = new ArrayList<>();
+        counts.forEach((k, v) -> parts.add(v == 1 ? k : k + " x" + v));
+        return String.join(" ", parts);
     }
 
     private static void settleHeap(MemoryMXBean memory) {

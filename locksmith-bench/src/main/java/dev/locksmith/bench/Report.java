@@ -27,7 +27,8 @@ final class Report {
         if (denominator <= 0 || numerator < 0) {
             return "-";
         }
-        return String.format(Locale.ROOT, "%.2fx", numerator / denominator);
+        double r = numerator / denominator;
+        return String.format(Locale.ROOT, r >= 0.1 ? "%.2fx" : "%.3fx", r);
     }
 
     /** An exception as one short line: class and message, no stack. */
@@ -48,16 +49,16 @@ final class Report {
         if (w.kind() == Workload.Kind.HELD) {
             for (Result r : results) {
                 if (!r.ran()) {
-                    out.printf(Locale.ROOT, "  %-16s skipped: %s%n", r.driver(), r.skipped());
+                    out.printf(Locale.ROOT, "  %-21s skipped: %s%n", r.driver(), r.skipped());
                     continue;
                 }
-                out.printf(Locale.ROOT, "  %-16s %s%n", r.driver(), r.extra());
+                out.printf(Locale.ROOT, "  %-21s %s%n", r.driver(), r.extra());
             }
             return;
         }
         out.printf(
                 Locale.ROOT,
-                "  %-16s %-10s %12s %10s %10s %10s %10s %7s%n",
+                "  %-21s %-10s %12s %10s %10s %10s %10s %7s%n",
                 "driver",
                 "store",
                 "ops/s",
@@ -68,13 +69,13 @@ final class Report {
                 "errors");
         for (Result r : results) {
             if (!r.ran()) {
-                out.printf(Locale.ROOT, "  %-16s %-10s skipped: %s%n", r.driver(), r.store(), r.skipped());
+                out.printf(Locale.ROOT, "  %-21s %-10s skipped: %s%n", r.driver(), r.store(), r.skipped());
                 continue;
             }
             Latency l = r.latency();
             out.printf(
                     Locale.ROOT,
-                    "  %-16s %-10s %,12.0f %10s %10s %10s %10s %7d%s%n",
+                    "  %-21s %-10s %,12.0f %10s %10s %10s %10s %7d%s%n",
                     r.driver(),
                     r.store(),
                     r.opsPerSecond(),

@@ -36,6 +36,7 @@ class ReportTest {
     void ratioOfZeroDenominatorIsADash() {
         assertThat(Report.ratio(5, 0)).isEqualTo("-");
         assertThat(Report.ratio(3, 2)).isEqualTo("1.50x");
+        assertThat(Report.ratio(1, 200)).isEqualTo("0.005x");
     }
 
     @Test

@@ -64,6 +64,11 @@ public final class LocksmithDriver implements Driver {
     }
 
     @Override
+    public String threadNamePrefix() {
+        return "locksmith";
+    }
+
+    @Override
     public String keyFragment() {
         return namespace;
     }

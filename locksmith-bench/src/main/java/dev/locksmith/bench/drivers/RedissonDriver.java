@@ -51,6 +51,11 @@ public final class RedissonDriver implements Driver {
     }
 
     @Override
+    public String threadNamePrefix() {
+        return "redisson";
+    }
+
+    @Override
     public String keyFragment() {
         return prefix;
     }
