@@ -578,7 +578,7 @@ public final class JdbcBackend implements Backend {
                 return work.run(c);
             } catch (SQLException e) {
                 last = e;
-                broken = isConnectionFailure(e);
+                broken = isConnectionFailure(e) || isClosed(c);
                 if (!(broken || isTransient(e))) {
                     break;
                 }
@@ -643,7 +643,16 @@ public final class JdbcBackend implements Backend {
         String state = e.getSQLState();
         return e instanceof SQLRecoverableException
                 || e instanceof SQLTransientConnectionException
-                || (state != null && state.startsWith("08"));
+                || (state != null && (state.startsWith("08") || state.startsWith("57P")));
+    }
+
+    /** Whether the driver closed the connection after a fatal error (a killed session, a restart). */
+    private static boolean isClosed(Connection c) {
+        try {
+            return c != null && c.isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
     }
 
     private void prepareSqlite(Connection c, boolean first) throws SQLException {

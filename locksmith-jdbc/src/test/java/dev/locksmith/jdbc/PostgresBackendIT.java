@@ -3,6 +3,7 @@ package dev.locksmith.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.locksmith.LeaseKind;
+import dev.locksmith.spi.AcquireResult;
 import dev.locksmith.spi.Subscription;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -47,6 +48,46 @@ class PostgresBackendIT extends AbstractBackendIT {
             backend.tryAcquire(k, "o1", LONG);
             backend.forceRelease(k);
             assertThat(released.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /** Ends every other session whose last statement touched this test's tables (or channel). */
+    private int terminateSessions(String like) throws java.sql.SQLException {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(URL);
+                java.sql.PreparedStatement ps = c.prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM"
+                        + " pg_stat_activity WHERE pid <> pg_backend_pid() AND query LIKE ?")) {
+            ps.setString(1, like);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    @Test
+    void killedConnectionIsReplacedAndTheAcquireRetriedAsTheSameGrant() throws Exception {
+        String k = key("killed");
+        long token = backend.tryAcquire(k, "o1", LONG).fencingToken();
+        assertThat(terminateSessions("%" + prefix + "locks%")).isPositive();
+        AcquireResult again = backend.tryAcquire(k, "o1", LONG);
+        assertThat(again.isAcquired()).isTrue();
+        assertThat(again.fencingToken()).isEqualTo(token);
+        assertThat(terminateSessions("%" + prefix + "locks%")).isPositive();
+        assertThat(backend.release(k, "o1")).isTrue();
+        assertThat(backend.inspect(k)).isEmpty();
+    }
+
+    @Test
+    void listenerReconnectsAndWakesSubscribers() throws Exception {
+        String k = key("relisten");
+        java.util.concurrent.Semaphore wakes = new java.util.concurrent.Semaphore(0);
+        try (Subscription s = backend.subscribe(LeaseKind.LOCK, k, wakes::release)) {
+            assertThat(terminateSessions("LISTEN \"" + prefix + "release\"")).isEqualTo(1);
+            // after reconnecting, every subscriber is woken once (notifications may have been missed)
+            assertThat(wakes.tryAcquire(15, TimeUnit.SECONDS)).isTrue();
+            backend.tryAcquire(k, "o1", LONG);
+            backend.release(k, "o1");
+            assertThat(wakes.tryAcquire(15, TimeUnit.SECONDS)).isTrue();
         }
     }
 
