@@ -1,5 +1,6 @@
 package dev.locksmith.cli;
 
+import dev.locksmith.LeaseKind;
 import dev.locksmith.LockException;
 import dev.locksmith.LockInfo;
 import dev.locksmith.LockOptions;
@@ -26,30 +27,26 @@ final class InspectCommand {
         String name = names.get(0);
         Connection connection = Connection.from(args, cli.env());
         List<LockInfo> holders = new ArrayList<>();
-        int maxPermits = 0;
         try (Locksmith client = connection.open(LockOptions.defaults())) {
             Optional<LockInfo> lock = client.lock(name).inspect();
             if (lock.isPresent()) {
                 holders.add(lock.get());
             } else {
+                // the handle's permit count does not matter for reading; the holders come from the store
                 SemaphoreInfo semaphore = client.semaphore(name, 1).inspect();
                 holders.addAll(semaphore.holders());
-                maxPermits = semaphore.maxPermits();
             }
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         } catch (LockException e) {
             throw connection.unavailable(e);
         }
-        boolean semaphore = !holders.isEmpty() && maxPermits > 0;
+        boolean semaphore = !holders.isEmpty() && holders.get(0).kind() == LeaseKind.PERMIT;
         if (args.has("--json")) {
             StringBuilder json = new StringBuilder("{\"name\":")
                     .append(Json.quote(name))
                     .append(",\"state\":")
                     .append(Json.quote(holders.isEmpty() ? "free" : "held"));
-            if (semaphore) {
-                json.append(",\"max_permits\":").append(maxPermits);
-            }
             json.append(",\"holders\":[");
             for (int i = 0; i < holders.size(); i++) {
                 json.append(i == 0 ? "" : ",").append(Json.grant(holders.get(i)));
@@ -64,7 +61,9 @@ final class InspectCommand {
         if (cli.tty()) {
             cli.out()
                     .println("'" + name + "' is held"
-                            + (semaphore ? ": " + holders.size() + " of " + maxPermits + " permits taken" : ""));
+                            + (semaphore
+                                    ? ": " + holders.size() + (holders.size() == 1 ? " permit" : " permits") + " taken"
+                                    : ""));
         }
         Table table = new Table("NAME", "KIND", "HOLDER", "TOKEN", "REMAINING");
         for (LockInfo info : holders) {
