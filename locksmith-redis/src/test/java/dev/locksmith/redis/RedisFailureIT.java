@@ -145,6 +145,28 @@ class RedisFailureIT {
     }
 
     @Test
+    void releaseListenerReconnectsAndWakesWaitersAfterItsConnectionIsKilled() throws Exception {
+        try (RedisBackend backend = RedisTestSupport.open(server.uri(), "pubsub:");
+                Jedis raw = server.client()) {
+            java.util.concurrent.Semaphore wakes = new java.util.concurrent.Semaphore(0);
+            backend.subscribe(dev.locksmith.LeaseKind.LOCK, "ns/w", wakes::release);
+            raw.clientKill(redis.clients.jedis.params.ClientKillParams.clientKillParams()
+                    .type(redis.clients.jedis.args.ClientType.PUBSUB));
+            // releases published while it was away are lost: it wakes every waiter once on return
+            assertThat(wakes.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(RedisTestSupport.subscribers(server.uri(), "pubsub:release"))
+                    .isEqualTo(1);
+            // and it hears releases again
+            backend.tryAcquire("ns/w", "a", Duration.ofSeconds(10));
+            assertThat(backend.tryAcquire("ns/w", "b", Duration.ofSeconds(10)).isAcquired())
+                    .isFalse();
+            assertThat(backend.release("ns/w", "a")).isTrue();
+            assertThat(wakes.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+            raw.del("pubsub:{ns/w}:fence", "pubsub:{ns/w}:lwait");
+        }
+    }
+
+    @Test
     void unreachableServerFailsWithinTheConnectTimeout() {
         for (String uri : new String[] {"redis://10.255.255.1:6379", "redis://127.0.0.1:" + closedPort()}) {
             long start = System.nanoTime();
