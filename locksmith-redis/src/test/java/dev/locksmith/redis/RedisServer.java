@@ -16,18 +16,33 @@ final class RedisServer implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final List<String> extraArgs;
+    private final boolean sentinel;
     private Process process;
 
-    private RedisServer(int port, Path dir, List<String> extraArgs) {
+    private RedisServer(int port, Path dir, List<String> extraArgs, boolean sentinel) {
         this.port = port;
         this.dir = dir;
         this.extraArgs = extraArgs;
+        this.sentinel = sentinel;
     }
 
     /** Starts a server; {@code extraArgs} are redis-server options such as {@code --appendonly yes}. */
     static RedisServer start(String... extraArgs) throws IOException, InterruptedException {
         RedisServer s =
-                new RedisServer(freePort(), Files.createTempDirectory("locksmith-redis-it"), List.of(extraArgs));
+                new RedisServer(freePort(), Files.createTempDirectory("locksmith-redis-it"), List.of(extraArgs), false);
+        s.startProcess();
+        return s;
+    }
+
+    /** Starts a Sentinel that watches the master on {@code masterPort} under {@code masterName}. */
+    static RedisServer sentinel(String masterName, int masterPort) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("locksmith-sentinel-it");
+        Files.writeString(
+                dir.resolve("sentinel.conf"),
+                "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " 1\n"
+                        + "sentinel down-after-milliseconds " + masterName + " 1000\n"
+                        + "sentinel failover-timeout " + masterName + " 5000\n");
+        RedisServer s = new RedisServer(freePort(), dir, List.of(), true);
         s.startProcess();
         return s;
     }
@@ -51,22 +66,28 @@ final class RedisServer implements AutoCloseable {
     }
 
     private void startProcess() throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(
-                "redis-server",
+        List<String> cmd = new ArrayList<>();
+        cmd.add("redis-server");
+        if (sentinel) {
+            cmd.addAll(List.of(dir.resolve("sentinel.conf").toString(), "--sentinel"));
+        }
+        cmd.addAll(List.of(
                 "--port",
                 Integer.toString(port),
                 "--bind",
                 "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
                 "--dir",
                 dir.toString(),
                 "--logfile",
                 dir.resolve("redis.log").toString()));
+        if (!sentinel) {
+            cmd.addAll(List.of("--save", "", "--appendonly", "no"));
+        }
         cmd.addAll(extraArgs); // later options win
-        process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        process = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("stdout.log").toFile())
+                .start();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {
             try (Jedis j = client()) {
