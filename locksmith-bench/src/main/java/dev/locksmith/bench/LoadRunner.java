@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -69,6 +70,8 @@ final class LoadRunner {
         LongAdder allOps = new LongAdder();
         LongAdder errors = new LongAdder();
         AtomicLong lastReleaseStart = new AtomicLong();
+        AtomicInteger lastHolder = new AtomicInteger(-1);
+        LongAdder transfers = new LongAdder();
         AtomicReference<String> firstError = new AtomicReference<>();
         Histogram[] main = new Histogram[w.workers()];
         Histogram[] handoff = new Histogram[w.workers()];
@@ -77,6 +80,7 @@ final class LoadRunner {
             Histogram h = main[i] = Latency.newHistogram();
             Histogram ho = handoff[i] = Latency.newHistogram();
             Session s = perWorker ? sessions.get(i) : sessions.get(0);
+            int worker = i;
             String name = w.kind() == Workload.Kind.UNCONTENDED ? run + "-k" + i : run + "-one";
             threads[i] = new Thread(
                     () -> {
@@ -105,8 +109,11 @@ final class LoadRunner {
                             boolean measured = t0 - measureFrom >= 0;
                             if (w.kind() == Workload.Kind.CONTENDED || w.kind() == Workload.Kind.HANDOFF) {
                                 long releasedAt = lastReleaseStart.getAndSet(0);
-                                if (releasedAt != 0 && measured) {
+                                int previous = lastHolder.getAndSet(worker);
+                                // a hand-off is a grant to another worker; re-grants to the releasing worker are not
+                                if (previous != worker && releasedAt != 0 && measured) {
                                     ho.recordValue(Math.max(0, t1 - releasedAt));
+                                    transfers.increment();
                                 }
                                 if (w.kind() == Workload.Kind.HANDOFF) {
                                     LockSupport.parkNanos(HANDOFF_HOLD_NANOS);
@@ -199,6 +206,10 @@ final class LoadRunner {
             Latency ho = Latency.of(mergedHandoff);
             extra.put("handoff_p50_us", Report.micros(ho.p50()));
             extra.put("handoff_p99_us", Report.micros(ho.p99()));
+        }
+        if (w.kind() == Workload.Kind.CONTENDED || w.kind() == Workload.Kind.HANDOFF) {
+            extra.put(
+                    "handoffs_per_s", String.format(Locale.ROOT, "%.0f", transfers.sum() / (duration.toNanos() / 1e9)));
         }
         if (firstError.get() != null) {
             extra.put("first_error", firstError.get());

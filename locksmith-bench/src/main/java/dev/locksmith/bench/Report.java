@@ -108,12 +108,19 @@ final class Report {
                         || !peer.store().equals(ours.store())) {
                     continue;
                 }
+                String handoffs = "";
+                String a = ours.extra().get("handoffs_per_s");
+                String b = peer.extra().get("handoffs_per_s");
+                if (a != null && b != null) {
+                    handoffs = ", hand-offs " + ratio(Double.parseDouble(a), Double.parseDouble(b));
+                }
                 lines.add(String.format(
                         Locale.ROOT,
-                        "%s vs %s: throughput %s, p50 %s, p99 %s",
+                        "%s vs %s: throughput %s%s, p50 %s, p99 %s",
                         ours.driver(),
                         peer.driver(),
                         ratio(ours.opsPerSecond(), peer.opsPerSecond()),
+                        handoffs,
                         ratio(ours.latency().p50(), peer.latency().p50()),
                         ratio(ours.latency().p99(), peer.latency().p99())));
             }

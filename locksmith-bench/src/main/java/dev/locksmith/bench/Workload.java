@@ -50,7 +50,8 @@ public record Workload(String id, Kind kind, int workers, int permits, int lease
                 workers,
                 0,
                 0,
-                workers + " workers (one client each) on one lock, held 1 ms; latency = release start to next grant");
+                workers + " workers (one client each) on one lock, held 1 ms; latency = release start to the grant to"
+                        + " another worker");
     }
 
     public static Workload semaphore(int permits) {
