@@ -216,9 +216,9 @@ public final class BenchMain {
         }
         Report.write(o.out().resolve("results.csv"), Report.csv(flat));
         Report.write(o.out().resolve("report.html"), Chart.html("Locksmith bench", header, all));
+        Report.write(o.out().resolve("report.md"), Report.markdown(header, all));
         out.println();
-        out.println("wrote " + o.out().resolve("results.csv") + ", " + o.out().resolve("report.html") + ", "
-                + o.out().resolve("report.txt"));
+        out.println("wrote results.csv, report.html, report.md and report.txt in " + o.out());
         return 0;
     }
 

@@ -128,6 +128,89 @@ final class Report {
         return lines;
     }
 
+    /** The run as Markdown: header lines, then one table per workload with its ratio lines. */
+    static String markdown(List<String> header, Map<Workload, List<Result>> all) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("```\n");
+        header.forEach(h -> sb.append(h).append('\n'));
+        sb.append("```\n");
+        for (var e : all.entrySet()) {
+            Workload w = e.getKey();
+            sb.append("\n#### ")
+                    .append(w.id())
+                    .append("\n\n")
+                    .append(w.description())
+                    .append("\n\n");
+            if (w.kind() == Workload.Kind.HELD) {
+                sb.append(
+                        "| driver | leases | acquire/s | client requests per renewal period | per 100 leases per period"
+                                + " | SPI calls per period | heap B/lease | threads added | lost |\n");
+                sb.append("|---|---:|---:|---:|---:|---:|---:|---|---:|\n");
+                for (Result r : e.getValue()) {
+                    if (!r.ran()) {
+                        sb.append("| ")
+                                .append(r.driver())
+                                .append(" | skipped: ")
+                                .append(r.skipped())
+                                .append(" |||||||||\n");
+                        continue;
+                    }
+                    Map<String, String> x = r.extra();
+                    sb.append(String.join(
+                                    " | ",
+                                    "| " + r.driver(),
+                                    x.getOrDefault("leases", "-"),
+                                    x.getOrDefault("acquire_per_s", "-"),
+                                    x.getOrDefault("requests_per_period", "-"),
+                                    x.getOrDefault("requests_per_100_leases_per_period", "-"),
+                                    x.getOrDefault("spi_calls_per_period", "-"),
+                                    x.getOrDefault("heap_bytes_per_lease", "-"),
+                                    x.getOrDefault("threads_added", "-") + " "
+                                            + x.getOrDefault("threads_added_names", ""),
+                                    x.getOrDefault("lost_before_release", "-")))
+                            .append(" |\n");
+                }
+                continue;
+            }
+            sb.append("| driver | store | ops/s | p50 µs | p99 µs | p99.9 µs | max µs | errors | notes |\n");
+            sb.append("|---|---|---:|---:|---:|---:|---:|---:|---|\n");
+            for (Result r : e.getValue()) {
+                if (!r.ran()) {
+                    sb.append("| ")
+                            .append(r.driver())
+                            .append(" | ")
+                            .append(r.store())
+                            .append(" | skipped: ")
+                            .append(r.skipped())
+                            .append(" ||||||\n");
+                    continue;
+                }
+                Latency l = r.latency();
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %,.0f | %s | %s | %s | %s | %d | %s |%n",
+                        r.driver(),
+                        r.store(),
+                        r.opsPerSecond(),
+                        micros(l.p50()),
+                        micros(l.p99()),
+                        micros(l.p999()),
+                        micros(l.max()),
+                        r.errors(),
+                        r.extra().entrySet().stream()
+                                .map(x -> x.getKey() + "=" + x.getValue())
+                                .collect(Collectors.joining(", "))
+                                .replace("|", "/")));
+            }
+            List<String> ratios = ratioLines(e.getValue());
+            if (!ratios.isEmpty()) {
+                sb.append('\n');
+                ratios.forEach(r -> sb.append("- ").append(r).append('\n'));
+            }
+        }
+        return sb.toString();
+    }
+
     static final List<String> CSV_COLUMNS = List.of(
             "workload",
             "driver",
