@@ -138,16 +138,19 @@ final class Help {
             """;
 
     static final String BENCH = """
-            Usage: locksmith bench
+            Usage: locksmith bench [BENCH OPTIONS]
 
             Benchmarks live in the locksmith-bench module, which drives every backend and peer
-            library with the same workload; this command only points there.
+            library with the same workload. The ./locksmith script of the repository runs them
+            (scripts/bench.sh, which builds the module and starts the servers it needs); the
+            command itself only points there. Results and options: docs/PERFORMANCE.md.
 
             Options:
               -h, --help               show this help
 
             Examples:
-              mvn -pl locksmith-bench verify
+              ./locksmith bench --quick
+              scripts/bench.sh --duration 5s --drivers locksmith,redisson
             """;
 
     static String forCommand(String command) {
