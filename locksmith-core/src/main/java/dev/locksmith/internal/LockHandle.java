@@ -5,25 +5,23 @@ import dev.locksmith.Lease;
 import dev.locksmith.LeaseKind;
 import dev.locksmith.LockInfo;
 import dev.locksmith.LockOptions;
+import dev.locksmith.spi.AcquireResult;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Supplier;
 
 /** {@link DistributedLock} on the engine. */
-final class LockHandle implements DistributedLock {
-    private final Engine engine;
-    private final String name;
-    private final String key;
-    private final LockOptions options;
+final class LockHandle extends LeaseSource implements DistributedLock {
 
     LockHandle(Engine engine, String name, LockOptions options) {
-        this.engine = engine;
-        this.name = name;
-        this.key = engine.key(name);
-        this.options = options;
+        super(engine, LeaseKind.LOCK, name, options);
+    }
+
+    @Override
+    AcquireResult attempt(String owner, Duration ttl) {
+        return engine.backend().tryAcquire(key, owner, ttl);
     }
 
     @Override
@@ -34,71 +32,6 @@ final class LockHandle implements DistributedLock {
     @Override
     public LockOptions options() {
         return options;
-    }
-
-    String key() {
-        return key;
-    }
-
-    Engine engine() {
-        return engine;
-    }
-
-    AcquireOp<Lease> op(Duration maxWait, boolean single) {
-        engine.checkOpen();
-        String owner = options.owner().orElseGet(engine::newOwner);
-        Duration ttl = options.ttl();
-        return new AcquireOp<>(
-                engine,
-                LeaseKind.LOCK,
-                name,
-                key,
-                options.retry(),
-                maxWait,
-                single,
-                () -> engine.backend().tryAcquire(key, owner, ttl),
-                (r, sentAt) -> {
-                    LeaseImpl lease = new LeaseImpl(
-                            engine,
-                            LeaseKind.LOCK,
-                            name,
-                            key,
-                            owner,
-                            r.fencingToken(),
-                            r.ttl(),
-                            options.autoExtend(),
-                            sentAt);
-                    engine.keeper().add(lease);
-                    return lease;
-                },
-                Lease::close);
-    }
-
-    @Override
-    public Lease acquire() {
-        return op(null, false).startInline().await();
-    }
-
-    @Override
-    public Lease acquire(Duration maxWait) {
-        Args.nonNegative(maxWait, "maxWait");
-        return op(maxWait, false).startInline().await();
-    }
-
-    @Override
-    public CompletableFuture<Lease> acquireAsync(Duration maxWait) {
-        Args.nonNegative(maxWait, "maxWait");
-        return op(maxWait, false).startAsync().future();
-    }
-
-    @Override
-    public Optional<Lease> tryAcquire() {
-        return Optional.ofNullable(op(Duration.ZERO, true).startInline().await());
-    }
-
-    @Override
-    public CompletableFuture<Optional<Lease>> tryAcquireAsync() {
-        return op(Duration.ZERO, true).startAsync().future().thenApply(Optional::ofNullable);
     }
 
     @Override
