@@ -93,7 +93,10 @@ public final class LocksmithDriver implements Driver {
 
     @Override
     public Session open(int concurrency) {
-        Locksmith client = Locksmith.builder().uri(uri).namespace(namespace).build();
+        Locksmith client = Locksmith.builder()
+                .uri(sized(uri, concurrency))
+                .namespace(namespace)
+                .build();
         return new LocksmithSession(client, LockOptions.defaults(), null, null);
     }
 
@@ -115,6 +118,17 @@ public final class LocksmithDriver implements Driver {
         }
         LockOptions options = LockOptions.builder().ttl(ttl).autoExtend(true).build();
         return new LocksmithSession(client, options, backend, counter);
+    }
+
+    /**
+     * The peers get a connection pool of {@code concurrency + 1}; give the PostgreSQL backend the
+     * same when its default pool (8) is smaller, through its documented {@code locksmith.poolSize}.
+     */
+    static String sized(String uri, int concurrency) {
+        if (!uri.startsWith("jdbc:postgresql:") || concurrency < 8 || uri.contains("locksmith.poolSize=")) {
+            return uri;
+        }
+        return uri + (uri.contains("?") ? "&" : "?") + "locksmith.poolSize=" + (concurrency + 1);
     }
 
     private static Backend openBackend(String uri) {
