@@ -148,6 +148,9 @@ final class RunCommand implements Signals.Listener {
                 lease = acquire(client, options);
             } catch (LockInterruptedException e) {
                 return interruptedStatus();
+            } catch (IllegalArgumentException e) {
+                // a value only the store can judge, such as a TTL below its minimum
+                throw new UsageException(e.getMessage());
             } catch (LockAcquisitionTimeoutException e) {
                 throw new CliException(Exit.NOT_ACQUIRED, e.getMessage());
             } catch (LockException e) {

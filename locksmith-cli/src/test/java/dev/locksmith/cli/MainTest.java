@@ -90,6 +90,13 @@ class MainTest {
     }
 
     @Test
+    void aNameTheLibraryRefusesIsAUsageError() {
+        assertThat(locksmith("run", "--backend", "mem:", "--name", "bad\u0001name", "--", "true"))
+                .isEqualTo(64);
+        assertThat(err()).startsWith("locksmith: name must not contain control characters");
+    }
+
+    @Test
     void inspectOfAFreeLockSaysFree() {
         assertThat(locksmith("inspect", "--backend", "mem:", "job")).isZero();
         assertThat(out()).isEqualTo("job\tfree" + System.lineSeparator());
