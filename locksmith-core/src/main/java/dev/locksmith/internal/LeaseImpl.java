@@ -248,7 +248,7 @@ final class LeaseImpl implements Lease {
                         Engine.LOG.log(System.Logger.Level.WARNING, "onLost listener of '" + name + "' threw", e);
                     }
                 },
-                engine.executor());
+                engine::execute); // falls back to the caller's thread once an owned executor is shut down
     }
 
     @Override
