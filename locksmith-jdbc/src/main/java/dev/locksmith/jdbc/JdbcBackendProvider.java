@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code locksmith.tablePrefix} (default {@code locksmith_})
  *   <li>{@code locksmith.createSchema} ({@code true} or {@code false}, default true)
- *   <li>{@code locksmith.poolSize}: connections of the backend's own pool (default 8; SQLite 4)
+ *   <li>{@code locksmith.poolSize}: connections of the backend's own pool (default 8; SQLite 4;
+ *       always 1 for an in-memory database private to each connection, such as {@code
+ *       jdbc:sqlite::memory:})
  *   <li>{@code locksmith.notifications} ({@code true} or {@code false}, default true; PostgreSQL)
  *   <li>{@code locksmith.busyTimeout}: SQLite busy timeout in milliseconds (default 5000)
  * </ul>
@@ -65,6 +67,10 @@ public final class JdbcBackendProvider implements BackendProvider {
                     "no JDBC driver on the class path accepts " + redact(jdbcUrl)
                             + " (add the driver of your database, e.g. org.postgresql:postgresql)",
                     e);
+        }
+        if (privateInMemory(jdbcUrl)) {
+            // every connection would see its own empty database: share one
+            s.poolSize = 1;
         }
         Properties props = connectProperties(jdbcUrl, context.connectTimeout());
         SimplePool pool = new SimplePool(jdbcUrl, props, s.poolSize, context.connectTimeout());
@@ -117,6 +123,16 @@ public final class JdbcBackendProvider implements BackendProvider {
         }
         options.add(new String[] {part.substring(OPTION.length(), eq), part.substring(eq + 1)});
         return true;
+    }
+
+    /** An in-memory database private to each connection (SQLite {@code :memory:}, unnamed H2 {@code mem:}). */
+    static boolean privateInMemory(String url) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("jdbc:sqlite:")) {
+            boolean memory = lower.startsWith("jdbc:sqlite::memory:") || lower.contains("mode=memory");
+            return memory && !lower.contains("cache=shared") || lower.equals("jdbc:sqlite:");
+        }
+        return lower.startsWith("jdbc:h2:mem:;") || lower.equals("jdbc:h2:mem:");
     }
 
     /** Driver-specific connect timeouts, unless the URL sets one. */

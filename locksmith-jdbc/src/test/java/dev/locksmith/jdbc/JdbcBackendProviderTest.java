@@ -80,6 +80,39 @@ class JdbcBackendProviderTest {
     }
 
     @Test
+    void privateInMemoryDatabasesAreRecognised() {
+        assertThat(JdbcBackendProvider.privateInMemory("jdbc:sqlite::memory:")).isTrue();
+        assertThat(JdbcBackendProvider.privateInMemory("jdbc:sqlite:")).isTrue();
+        assertThat(JdbcBackendProvider.privateInMemory("jdbc:sqlite:file:x?mode=memory"))
+                .isTrue();
+        assertThat(JdbcBackendProvider.privateInMemory("jdbc:sqlite:file:x?mode=memory&cache=shared"))
+                .isFalse();
+        assertThat(JdbcBackendProvider.privateInMemory("jdbc:sqlite:/tmp/x.db")).isFalse();
+        assertThat(JdbcBackendProvider.privateInMemory("jdbc:h2:mem:")).isTrue();
+        assertThat(JdbcBackendProvider.privateInMemory("jdbc:h2:mem:named")).isFalse();
+    }
+
+    @Test
+    void sqliteInMemoryWorksAcrossThreadsThroughOneSharedConnection() throws Exception {
+        try (Locksmith l = Locksmith.connect("jdbc:sqlite::memory:")) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    String name = "k" + i;
+                    results.add(pool.submit(() -> l.lock(name).tryAcquire().isPresent()));
+                }
+                for (var f : results) {
+                    assertThat(f.get()).isTrue();
+                }
+            } finally {
+                pool.shutdown();
+            }
+            assertThat(l.list()).hasSize(4);
+        }
+    }
+
+    @Test
     void ttlRoundsUpToWholeMilliseconds() {
         assertThat(JdbcBackend.ttlMillis(java.time.Duration.ofNanos(1))).isEqualTo(1);
         assertThat(JdbcBackend.ttlMillis(java.time.Duration.ofMillis(1500))).isEqualTo(1500);
