@@ -20,7 +20,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.ScanIteration;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -53,6 +56,9 @@ public final class RedisBackend implements Backend {
         this.jedis = jedis;
         this.ownsClient = ownsClient;
         this.cluster = jedis instanceof JedisCluster;
+        if (cluster && options.replicaAcks() > 0) {
+            throw new IllegalArgumentException("replicaAcks is not supported on a redis cluster yet");
+        }
         this.options = options;
         this.keys = new KeyLayout(options.keyPrefix());
         this.channel = KeyLayout.bytes(keys.channel());
@@ -85,11 +91,12 @@ public final class RedisBackend implements Backend {
 
     @Override
     public AcquireResult tryAcquire(String key, String owner, Duration ttl) {
-        List<?> r = list(run(
+        List<?> r = list(runGrant(
                 key,
                 Scripts.ACQUIRE,
                 List.of(keys.lock(key), keys.fence(key), keys.lockWaiters(key)),
-                List.of(b(owner), ms(ttl), waitMarkerMs)));
+                List.of(b(owner), ms(ttl), waitMarkerMs),
+                () -> release(key, owner)));
         if (isOne(r.get(0))) {
             return AcquireResult.acquired(parseLong(r.get(1)), Duration.ofMillis(ttlMs(ttl)));
         }
@@ -125,11 +132,12 @@ public final class RedisBackend implements Backend {
         if (maxPermits < 1) {
             throw new IllegalArgumentException("maxPermits must be at least 1, was " + maxPermits);
         }
-        List<?> r = list(run(
+        List<?> r = list(runGrant(
                 key,
                 Scripts.ACQUIRE_PERMIT,
                 List.of(keys.permits(key), keys.permitTokens(key), keys.fence(key), keys.permitWaiters(key)),
-                List.of(b(owner), num(maxPermits), ms(ttl), waitMarkerMs)));
+                List.of(b(owner), num(maxPermits), ms(ttl), waitMarkerMs),
+                () -> releasePermit(key, owner)));
         if (isOne(r.get(0))) {
             return AcquireResult.acquired(parseLong(r.get(1)), Duration.ofMillis(ttlMs(ttl)));
         }
@@ -328,6 +336,61 @@ public final class RedisBackend implements Backend {
             }
         } catch (JedisException e) {
             throw failure(key, script.name(), e);
+        }
+    }
+
+    /**
+     * Runs a granting script; with {@code replicaAcks} set, sends {@code WAIT} on the same connection
+     * right behind it and undoes a grant that too few replicas acknowledged.
+     */
+    private Object runGrant(String key, Scripts.Script script, List<byte[]> ks, List<byte[]> args, Runnable undo) {
+        int want = options.replicaAcks();
+        if (want == 0) {
+            return run(key, script, ks, args);
+        }
+        Object result;
+        long acks;
+        try {
+            Object[] out = evalThenWait(script, ks, args, want, false);
+            if (out == null) {
+                out = evalThenWait(script, ks, args, want, true);
+            }
+            result = out[0];
+            acks = (Long) out[1];
+        } catch (JedisException e) {
+            throw failure(key, script.name(), e);
+        }
+        if (isOne(list(result).get(0)) && acks < want) {
+            undo.run();
+            throw new BackendException(
+                    key,
+                    "redis " + script.name() + " of '" + key + "' reached " + acks + " of " + want + " replicas within "
+                            + options.replicaAckTimeout() + "; the grant was undone",
+                    null);
+        }
+        return result;
+    }
+
+    /** {script result, acks}, or null when the script was not cached (and {@code eval} is false). */
+    private Object[] evalThenWait(Scripts.Script script, List<byte[]> ks, List<byte[]> args, int want, boolean eval) {
+        AbstractPipeline ap = jedis.pipelined();
+        try (ap) {
+            if (!(ap instanceof Pipeline p)) {
+                throw new IllegalStateException("replicaAcks needs a single-connection pipeline, got " + ap);
+            }
+            Response<Object> r = eval ? p.eval(script.body(), ks, args) : p.evalsha(script.sha(), ks, args);
+            Response<Long> w = p.waitReplicas(want, options.replicaAckTimeout().toMillis());
+            p.sync();
+            Object result;
+            try {
+                result = r.get();
+            } catch (JedisDataException e) {
+                if (!eval && e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
+                    return null;
+                }
+                throw e;
+            }
+            return new Object[] {result, w.get()};
         }
     }
 

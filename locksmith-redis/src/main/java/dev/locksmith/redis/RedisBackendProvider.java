@@ -37,8 +37,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * </ul>
  *
  * <p>Settings: {@code keyPrefix}, {@code socketTimeout}, {@code connectTimeout}, {@code
- * maxConnections}, {@code waitMarkerSlack}, {@code durableTokens}, {@code cluster}, {@code
- * clientName}; see {@link RedisOptions}. Durations are written {@code 500ms}, {@code 2s}, {@code 1m}
+ * maxConnections}, {@code waitMarkerSlack}, {@code durableTokens}, {@code replicaAcks}, {@code
+ * replicaAckTimeout}, {@code cluster}, {@code clientName}; see {@link RedisOptions}. Durations are written {@code 500ms}, {@code 2s}, {@code 1m}
  * or ISO-8601 ({@code PT2S}).
  */
 public final class RedisBackendProvider implements BackendProvider {
@@ -52,7 +52,9 @@ public final class RedisBackendProvider implements BackendProvider {
             "waitMarkerSlack",
             "durableTokens",
             "cluster",
-            "clientName");
+            "clientName",
+            "replicaAcks",
+            "replicaAckTimeout");
 
     /** Used by {@link java.util.ServiceLoader}. */
     public RedisBackendProvider() {}
@@ -160,6 +162,8 @@ public final class RedisBackendProvider implements BackendProvider {
                 case "durableTokens" -> o.durableTokens(bool("durableTokens", v));
                 case "cluster" -> p.cluster = bool("cluster", v);
                 case "clientName" -> p.clientName = v;
+                case "replicaAcks" -> o.replicaAcks(integer("replicaAcks", v));
+                case "replicaAckTimeout" -> o.replicaAckTimeout(duration("replicaAckTimeout", v));
                 default ->
                     throw new IllegalArgumentException(
                             "unknown redis uri setting '" + e.getKey() + "'; known: " + SETTINGS);
@@ -168,6 +172,9 @@ public final class RedisBackendProvider implements BackendProvider {
         p.options = o.build();
         if (p.hosts.size() > 1 && p.masterName == null) {
             p.cluster = true;
+        }
+        if (p.cluster && p.options.replicaAcks() > 0) {
+            throw new IllegalArgumentException("replicaAcks is not supported on a redis cluster yet");
         }
         if (p.cluster && p.database != 0) {
             throw new IllegalArgumentException("a redis cluster has only database 0, uri asked for " + p.database);

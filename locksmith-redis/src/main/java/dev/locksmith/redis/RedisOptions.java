@@ -27,6 +27,9 @@ public final class RedisOptions {
      */
     public static final Duration DEFAULT_WAIT_MARKER_SLACK = Duration.ofSeconds(5);
 
+    /** Default time a grant waits for replica acknowledgements (when asked for any): 500 ms. */
+    public static final Duration DEFAULT_REPLICA_ACK_TIMEOUT = Duration.ofMillis(500);
+
     private static final RedisOptions DEFAULTS = builder().build();
 
     private final String keyPrefix;
@@ -34,6 +37,8 @@ public final class RedisOptions {
     private final int maxConnections;
     private final Duration waitMarkerSlack;
     private final boolean durableTokens;
+    private final int replicaAcks;
+    private final Duration replicaAckTimeout;
 
     private RedisOptions(Builder b) {
         this.keyPrefix = b.keyPrefix;
@@ -41,6 +46,8 @@ public final class RedisOptions {
         this.maxConnections = b.maxConnections;
         this.waitMarkerSlack = b.waitMarkerSlack;
         this.durableTokens = b.durableTokens;
+        this.replicaAcks = b.replicaAcks;
+        this.replicaAckTimeout = b.replicaAckTimeout;
     }
 
     /** The default settings. */
@@ -60,6 +67,8 @@ public final class RedisOptions {
         b.maxConnections = maxConnections;
         b.waitMarkerSlack = waitMarkerSlack;
         b.durableTokens = durableTokens;
+        b.replicaAcks = replicaAcks;
+        b.replicaAckTimeout = replicaAckTimeout;
         return b;
     }
 
@@ -92,10 +101,27 @@ public final class RedisOptions {
         return durableTokens;
     }
 
+    /**
+     * How many replicas must acknowledge each new grant ({@code WAIT}) before it is reported; 0 (the
+     * default) does not wait. A grant acknowledged by fewer within {@link #replicaAckTimeout()} is
+     * undone and fails with a {@link dev.locksmith.BackendException}. This narrows the window in
+     * which a failover loses a grant; it does not close it (replication stays asynchronous, and
+     * Sentinel may still promote a replica that missed it). Not supported on a cluster.
+     */
+    public int replicaAcks() {
+        return replicaAcks;
+    }
+
+    /** How long a grant waits for {@link #replicaAcks()} acknowledgements. */
+    public Duration replicaAckTimeout() {
+        return replicaAckTimeout;
+    }
+
     @Override
     public String toString() {
         return "RedisOptions{keyPrefix=" + keyPrefix + ", socketTimeout=" + socketTimeout + ", maxConnections="
-                + maxConnections + ", waitMarkerSlack=" + waitMarkerSlack + ", durableTokens=" + durableTokens + "}";
+                + maxConnections + ", waitMarkerSlack=" + waitMarkerSlack + ", durableTokens=" + durableTokens
+                + ", replicaAcks=" + replicaAcks + ", replicaAckTimeout=" + replicaAckTimeout + "}";
     }
 
     /** Builds {@link RedisOptions}. Not thread-safe. */
@@ -105,6 +131,8 @@ public final class RedisOptions {
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private Duration waitMarkerSlack = DEFAULT_WAIT_MARKER_SLACK;
         private boolean durableTokens;
+        private int replicaAcks;
+        private Duration replicaAckTimeout = DEFAULT_REPLICA_ACK_TIMEOUT;
 
         private Builder() {}
 
@@ -147,7 +175,30 @@ public final class RedisOptions {
             return this;
         }
 
+        /** 0 to 100; see {@link RedisOptions#replicaAcks()}. */
+        public Builder replicaAcks(int replicaAcks) {
+            if (replicaAcks < 0 || replicaAcks > 100) {
+                throw new IllegalArgumentException("replicaAcks must be 0 to 100, was " + replicaAcks);
+            }
+            this.replicaAcks = replicaAcks;
+            return this;
+        }
+
+        /** 1 ms to 10 minutes, and shorter than the socket timeout when replicaAcks is set. */
+        public Builder replicaAckTimeout(Duration replicaAckTimeout) {
+            this.replicaAckTimeout = checkRange(replicaAckTimeout, "replicaAckTimeout");
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException if replicaAcks is set and replicaAckTimeout is not shorter
+         *     than socketTimeout
+         */
         public RedisOptions build() {
+            if (replicaAcks > 0 && replicaAckTimeout.compareTo(socketTimeout) >= 0) {
+                throw new IllegalArgumentException("replicaAckTimeout (" + replicaAckTimeout
+                        + ") must be shorter than socketTimeout (" + socketTimeout + ") when replicaAcks is set");
+            }
             return new RedisOptions(this);
         }
 
