@@ -127,6 +127,22 @@ public final class BenchMain {
             add(drivers, skippedDrivers, o, "spring-jdbc", () -> new SpringJdbcDriver("postgresql", pg));
             add(drivers, skippedDrivers, o, "shedlock-jdbc", () -> new ShedLockJdbcDriver("postgresql", pg));
         }
+        URI mariaUri = URI.create(o.mariadbUrl().substring("jdbc:".length()));
+        if (BenchOptions.selected(o.drivers(), "locksmith-mariadb")) {
+            if (!reachable(mariaUri.getHost(), mariaUri.getPort() < 0 ? 3306 : mariaUri.getPort())) {
+                skippedDrivers.add("locksmith-mariadb: nothing answers at " + o.mariadbUrl());
+            } else if (!schemes.contains("jdbc")) {
+                skippedDrivers.add("locksmith-mariadb: no provider for scheme jdbc");
+            } else {
+                probes.put("mariadb", StoreProbe.versionOnly(new JdbcTarget(o.mariadbUrl()), "MariaDB"));
+                add(
+                        drivers,
+                        skippedDrivers,
+                        o,
+                        "locksmith-mariadb",
+                        () -> new LocksmithDriver("mariadb", o.mariadbUrl()));
+            }
+        }
         if (o.sqlite() && BenchOptions.selected(o.drivers(), "locksmith-sqlite")) {
             if (schemes.contains("jdbc")) {
                 try {

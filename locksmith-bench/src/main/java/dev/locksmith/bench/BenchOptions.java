@@ -16,6 +16,7 @@ record BenchOptions(
         List<String> drivers,
         String redisUri,
         String postgresUrl,
+        String mariadbUrl,
         boolean sqlite,
         Path out,
         boolean help) {
@@ -32,6 +33,7 @@ record BenchOptions(
               --held-ttl D            lease TTL in the held workload, renewed every TTL/3 (default 9s)
               --redis URI             (default redis://127.0.0.1:6379)
               --postgres URL          (default jdbc:postgresql://127.0.0.1:5432/test?user=postgres)
+              --mariadb URL           Locksmith only (default jdbc:mariadb://127.0.0.1:3306/test?user=root)
               --no-sqlite             leave out Locksmith on SQLite
               --out DIR               where results.csv, report.txt and report.html go (default bench-results/<time>)
               --help
@@ -46,6 +48,7 @@ record BenchOptions(
         List<String> drivers = List.of();
         String redis = "redis://127.0.0.1:6379";
         String postgres = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+        String mariadb = "jdbc:mariadb://127.0.0.1:3306/test?user=root";
         boolean sqlite = true;
         Path out = Path.of(defaultOut);
         boolean help = false;
@@ -67,6 +70,7 @@ record BenchOptions(
                 case "--drivers" -> drivers = list(value(args, ++i, a));
                 case "--redis" -> redis = value(args, ++i, a);
                 case "--postgres" -> postgres = value(args, ++i, a);
+                case "--mariadb" -> mariadb = value(args, ++i, a);
                 case "--out" -> out = Path.of(value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'\n" + USAGE);
             }
@@ -95,7 +99,7 @@ record BenchOptions(
             throw new IllegalArgumentException("--held-ttl must be at least 300ms, was " + heldTtl);
         }
         return new BenchOptions(
-                warmup, duration, heldTtl, heldSizes, workloads, drivers, redis, postgres, sqlite, out, help);
+                warmup, duration, heldTtl, heldSizes, workloads, drivers, redis, postgres, mariadb, sqlite, out, help);
     }
 
     private static String value(String[] args, int i, String option) {

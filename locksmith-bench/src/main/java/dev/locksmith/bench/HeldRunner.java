@@ -175,7 +175,7 @@ final class HeldRunner {
                         "requests_per_100_leases_per_period",
                         held == 0 ? "-" : String.format(Locale.ROOT, "%.3f", requestCount / periods / (held / 100.0)));
             }
-            if (probe != null) {
+            if (probe != null && !store1.isEmpty()) {
                 // two probe connections run one INFO or one SELECT each inside the window
                 long storeCalls = delta(store0, store1, storeTotalKey(store1)) - 1;
                 extra.put(

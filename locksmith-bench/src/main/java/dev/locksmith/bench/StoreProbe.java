@@ -147,6 +147,28 @@ interface StoreProbe {
         return !source.endsWith(" lua") && line.indexOf(fragment, close) >= 0;
     }
 
+    /** Any JDBC database: {@code SELECT version()}, no counters. */
+    static StoreProbe versionOnly(JdbcTarget target, String product) {
+        return new StoreProbe() {
+            @Override
+            public String version() {
+                try (Connection c = DriverManager.getConnection(target.url());
+                        Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("SELECT version()")) {
+                    rs.next();
+                    return product + " " + rs.getString(1);
+                } catch (SQLException e) {
+                    throw new IllegalStateException("SELECT version(): " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public Map<String, Long> counters() {
+                return Map.of();
+            }
+        };
+    }
+
     static String field(String info, String name) {
         for (String line : info.split("\r?\n")) {
             if (line.startsWith(name + ":")) {

@@ -121,11 +121,12 @@ public final class LocksmithDriver implements Driver {
     }
 
     /**
-     * The peers get a connection pool of {@code concurrency + 1}; give the PostgreSQL backend the
-     * same when its default pool (8) is smaller, through its documented {@code locksmith.poolSize}.
+     * The peers get a connection pool of {@code concurrency + 1}; give a pooled SQL backend the same
+     * when its default pool (8) is smaller, through its documented {@code locksmith.poolSize}.
      */
     static String sized(String uri, int concurrency) {
-        if (!uri.startsWith("jdbc:postgresql:") || concurrency < 8 || uri.contains("locksmith.poolSize=")) {
+        boolean pooledSql = uri.startsWith("jdbc:") && !uri.startsWith("jdbc:sqlite:");
+        if (!pooledSql || concurrency < 8 || uri.contains("locksmith.poolSize=")) {
             return uri;
         }
         return uri + (uri.contains("?") ? "&" : "?") + "locksmith.poolSize=" + (concurrency + 1);
