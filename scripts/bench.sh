@@ -2,8 +2,9 @@
 # Benchmarks: never part of the test command. See docs/PERFORMANCE.md.
 #   scripts/bench.sh [--no-build] [options]       load generator, e.g. --quick or --duration 5s --warmup 2s
 #   scripts/bench.sh [--no-build] --jmh [args]    JMH engine-overhead benchmarks on mem: (JMH's own options)
-# Builds locksmith-bench and the modules it needs (tests skipped) unless --no-build, starts the
-# servers that are not running (scripts/services.sh) and stops only those afterwards.
+# Builds locksmith-bench and the modules it needs (tests skipped) unless --no-build. It does not
+# start or stop servers (stopping could pull them from under a test run in the same checkout): a
+# store that does not answer is skipped with a printed line; `scripts/services.sh start` starts them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=1
@@ -24,6 +25,4 @@ jar=locksmith-bench/target/locksmith-bench.jar
 if [ "$jmh" = 1 ]; then
   exec java -cp "$jar" org.openjdk.jmh.Main "${args[@]}"
 fi
-bash scripts/services.sh start
-trap 'bash scripts/services.sh stop' EXIT
-java -jar "$jar" "${args[@]}"
+exec java -jar "$jar" "${args[@]}"
