@@ -115,8 +115,11 @@ final class ArgParser {
     }
 
     private UsageException first(UsageException existing, String message) {
-        return existing != null
-                ? existing
+        if (existing != null) {
+            return existing;
+        }
+        return command.isEmpty()
+                ? new UsageException(message + " (see 'locksmith --help')")
                 : new UsageException(
                         message + " for 'locksmith " + command + "' (see 'locksmith " + command + " --help')");
     }

@@ -68,6 +68,13 @@ class MainTest {
     }
 
     @Test
+    void unknownOptionBeforeTheCommand() {
+        assertThat(locksmith("-version")).isEqualTo(64);
+        assertThat(err())
+                .isEqualTo("locksmith: unknown option '-version' (see 'locksmith --help')" + System.lineSeparator());
+    }
+
+    @Test
     void globalOptionsMayComeBeforeTheCommand() {
         assertThat(locksmith("--backend", "mem:", "list", "--json")).isZero();
         assertThat(out().trim()).isEqualTo("[]");
