@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import redis.clients.jedis.BinaryJedisPubSub;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -26,6 +27,7 @@ final class ReleaseListener {
     private final Duration readyTimeout;
     private final Map<String, Set<Runnable>> callbacks = new ConcurrentHashMap<>();
     private final CountDownLatch firstReady = new CountDownLatch(1);
+    private final AtomicBoolean waitedForFirst = new AtomicBoolean();
     private final Object lock = new Object();
     private Thread thread;
     private volatile Handler current;
@@ -45,11 +47,15 @@ final class ReleaseListener {
         String p = payload(kind, key);
         callbacks.computeIfAbsent(p, k -> ConcurrentHashMap.newKeySet()).add(onRelease);
         start();
-        try {
-            // a release published before SUBSCRIBE took effect would be missed; wait once, bounded
-            firstReady.await(readyTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (firstReady.getCount() > 0 && !waitedForFirst.getAndSet(true)) {
+            // a release published before the first SUBSCRIBE took effect would be missed: the first
+            // waiter waits for it, bounded; later ones never block (a lost notification costs at
+            // most the holder's remaining lease)
+            try {
+                firstReady.await(readyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         return () -> callbacks.computeIfPresent(p, (k, set) -> {
             set.remove(onRelease);

@@ -319,7 +319,7 @@ abstract class AbstractRedisBackendTests {
     @Test
     void manyWaitedOnKeysShareOneSubscriptionConnection() {
         List<Subscription> subs = new ArrayList<>();
-        for (int i = 0; i < 2000; i++) {
+        for (int i = 0; i < 10_000; i++) {
             subs.add(backend.subscribe(LeaseKind.LOCK, "many/" + i, () -> {}));
         }
         try {
