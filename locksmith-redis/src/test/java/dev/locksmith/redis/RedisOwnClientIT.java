@@ -22,6 +22,16 @@ class RedisOwnClientIT {
                 assertThat(jedis.exists(prefix + "{" + ls.namespace() + "/mine}:lock"))
                         .isTrue();
                 lease.release();
+                // names with braces and percent signs keep their own hash tag and come back intact
+                for (String name : new String[] {"a}{b", "}", "{x}", "%7D"}) {
+                    try (Lease l = ls.lock(name).acquire(Duration.ofSeconds(1))) {
+                        assertThat(ls.list())
+                                .extracting(dev.locksmith.LockInfo::name)
+                                .containsExactly(name);
+                        assertThat(ls.lock(name).inspect())
+                                .hasValueSatisfying(i -> assertThat(i.owner()).isEqualTo(l.owner()));
+                    }
+                }
             }
             backend.close();
             assertThat(jedis.ping()).isEqualTo("PONG");
