@@ -144,6 +144,7 @@ final class RunCommand implements Signals.Listener {
         Locksmith client = connection.open(options);
         try {
             Lease lease;
+            WaitNotice notice = cli.tty() && !settings.noWait() ? WaitNotice.start(this, client) : null;
             try {
                 lease = acquire(client, options);
             } catch (LockInterruptedException e) {
@@ -152,9 +153,15 @@ final class RunCommand implements Signals.Listener {
                 // a value only the store can judge, such as a TTL below its minimum
                 throw new UsageException(e.getMessage());
             } catch (LockAcquisitionTimeoutException e) {
-                throw new CliException(Exit.NOT_ACQUIRED, e.getMessage());
+                String limit =
+                        settings.maxWait() == null ? "" : " (--wait " + DurationParser.format(settings.maxWait()) + ")";
+                throw new CliException(Exit.NOT_ACQUIRED, "gave up waiting" + limit + ": " + e.getMessage());
             } catch (LockException e) {
                 throw connection.unavailable(e);
+            } finally {
+                if (notice != null) {
+                    notice.finished();
+                }
             }
             if (lease == null) {
                 throw new CliException(Exit.NOT_ACQUIRED, heldMessage(client));
@@ -179,6 +186,65 @@ final class RunCommand implements Signals.Listener {
             return semaphore.tryAcquire().orElse(null);
         }
         return settings.maxWait() == null ? semaphore.acquire() : semaphore.acquire(settings.maxWait());
+    }
+
+    /**
+     * On a terminal, says once what {@code run} is waiting for when the lock is not free within a
+     * second, so that a person does not take the wait for a hang.
+     */
+    private static final class WaitNotice extends Thread {
+        static final long AFTER_MILLIS = 1000;
+
+        private final RunCommand run;
+        private final Locksmith client;
+        private volatile boolean done;
+
+        private WaitNotice(RunCommand run, Locksmith client) {
+            super("locksmith-wait-notice");
+            this.run = run;
+            this.client = client;
+            setDaemon(true);
+        }
+
+        static WaitNotice start(RunCommand run, Locksmith client) {
+            WaitNotice notice = new WaitNotice(run, client);
+            notice.start();
+            return notice;
+        }
+
+        /** The wait is over, one way or another: say nothing more. */
+        void finished() {
+            done = true;
+            interrupt();
+        }
+
+        @Override
+        public void run() {
+            try {
+                Thread.sleep(AFTER_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            String holder = "";
+            try {
+                if (run.settings.permits() == 0) {
+                    Optional<LockInfo> info = client.lock(run.settings.name()).inspect();
+                    if (info.isPresent()) {
+                        holder = ", held by " + info.get().owner() + " (token "
+                                + info.get().fencingToken() + ")";
+                    }
+                }
+            } catch (LockException | IllegalStateException e) {
+                // decoration only
+            }
+            if (!done) {
+                String limit = run.settings.maxWait() == null
+                        ? "until it is free"
+                        : "up to " + DurationParser.format(run.settings.maxWait());
+                run.cli.warn("waiting for " + (run.settings.permits() == 0 ? "lock '" : "a permit of '")
+                        + run.settings.name() + "'" + holder + ", " + limit + " (Ctrl-C gives up)");
+            }
+        }
     }
 
     private String heldMessage(Locksmith client) {
