@@ -292,7 +292,18 @@ final class RunCommand implements Signals.Listener {
             }
             child = process;
         }
+        // SIGHUP, or SIGINT/SIGTERM where they could not be caught: the JVM exits, so stop the
+        // program (it would run on unprotected) and release the lock on the way out
+        Thread hangUp = new Thread(new ShutdownCleanup(process, lease), "locksmith-shutdown");
+        Runtime.getRuntime().addShutdownHook(hangUp);
         int status = waitUninterruptibly(process);
+        try {
+            Runtime.getRuntime().removeShutdownHook(hangUp);
+        } catch (IllegalStateException e) {
+            // already shutting down: let the hook release before the client closes; the JVM sets the status
+            awaitHook(hangUp);
+            return status;
+        }
         finishing = true;
         Thread.interrupted();
         LeaseLoss lost;
@@ -320,6 +331,23 @@ final class RunCommand implements Signals.Listener {
             return Exit.LEASE_LOST;
         }
         return status;
+    }
+
+    private static void awaitHook(Thread hook) {
+        while (hook.getState() == Thread.State.NEW) {
+            Thread.onSpinWait(); // the JVM starts its hooks right after it stops accepting removals
+        }
+        boolean interrupted = false;
+        while (hook.isAlive()) {
+            try {
+                hook.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static int waitUninterruptibly(Process process) {
@@ -377,12 +405,46 @@ final class RunCommand implements Signals.Listener {
             target.destroy(); // SIGTERM on POSIX
             return;
         }
+        if (!target.isAlive()) {
+            return; // never signal a process id that may already belong to another process
+        }
         try {
             new ProcessBuilder("kill", "-s", name, Long.toString(target.pid()))
                     .inheritIO()
                     .start();
         } catch (IOException e) {
             target.destroy();
+        }
+    }
+
+    /** Runs when the JVM exits while the program still runs: stops it, then releases. */
+    private final class ShutdownCleanup implements Runnable {
+        private final Process process;
+        private final Lease lease;
+
+        ShutdownCleanup(Process process, Lease lease) {
+            this.process = process;
+            this.lease = lease;
+        }
+
+        @Override
+        public void run() {
+            if (process.isAlive()) {
+                process.destroy();
+                try {
+                    if (!process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                        process.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    process.destroyForcibly();
+                }
+            }
+            finishing = true;
+            try {
+                lease.release();
+            } catch (RuntimeException e) {
+                // the lock expires by itself after its TTL
+            }
         }
     }
 

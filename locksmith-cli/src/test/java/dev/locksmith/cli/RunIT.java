@@ -199,6 +199,56 @@ class RunIT {
         assertNothingHeld(locksmith);
     }
 
+    @Test
+    void sigintIsPassedOnAndTheProgramStatusComesBack() throws IOException, InterruptedException {
+        LocksmithProcess locksmith = new LocksmithProcess(home);
+        Path ready = home.resolve("ready");
+        Path got = home.resolve("got-int");
+        LocksmithProcess.Started run = locksmith.start(
+                "run",
+                "--name",
+                "int",
+                "--",
+                "sh",
+                "-c",
+                "trap 'touch " + got + "; exit 9' INT; touch " + ready + "; sleep 60 & wait");
+        LocksmithProcess.awaitTrue(LONG, "the program to start", () -> Files.exists(ready));
+        signal(run.process(), "INT");
+        LocksmithProcess.Result result = run.await(LONG);
+        assertThat(result.status()).as(result.stderr()).isEqualTo(9);
+        assertThat(got).exists();
+        assertNothingHeld(locksmith);
+    }
+
+    @Test
+    void hangUpStopsTheProgramAndReleases() throws IOException, InterruptedException {
+        LocksmithProcess locksmith = new LocksmithProcess(home);
+        Path ready = home.resolve("ready");
+        Path got = home.resolve("got-term");
+        LocksmithProcess.Started run = locksmith.start(
+                "run",
+                "--name",
+                "hup",
+                "--",
+                "sh",
+                "-c",
+                "trap 'touch " + got + "; exit 5' TERM; touch " + ready + "; sleep 60 & wait");
+        LocksmithProcess.awaitTrue(LONG, "the program to start", () -> Files.exists(ready));
+        signal(run.process(), "HUP");
+        LocksmithProcess.Result result = run.await(LONG);
+        assertThat(result.status()).isEqualTo(128 + 1);
+        assertThat(result.stderr()).isEmpty();
+        assertThat(got).exists();
+        assertNothingHeld(locksmith);
+    }
+
+    private static void signal(Process process, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-s", signal, Long.toString(process.pid()))
+                .inheritIO()
+                .start();
+        assertThat(kill.waitFor()).isZero();
+    }
+
     static void assertNothingHeld(LocksmithProcess locksmith) {
         LocksmithProcess.Result list = locksmith.run(LONG, "list", "--json");
         assertThat(list.status()).as(list.stderr()).isZero();
