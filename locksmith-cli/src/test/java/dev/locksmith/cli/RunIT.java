@@ -175,7 +175,7 @@ class RunIT {
                 "--name",
                 "victim",
                 "--ttl",
-                "2s",
+                "4s",
                 "--on-lost",
                 "kill",
                 "--",
