@@ -25,7 +25,7 @@ final class Help {
               list      list every held lock and permit in the namespace
               release   take a lock away from its holder (operator action, needs --force)
               demo      watch worker processes take turns on one lock
-              bench     where the benchmarks are
+              bench     run the benchmarks (locksmith-bench)
               help      show help for a command
 
             Run 'locksmith COMMAND --help' for a command's options and examples.
