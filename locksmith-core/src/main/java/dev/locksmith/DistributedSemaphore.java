@@ -31,9 +31,9 @@ public interface DistributedSemaphore {
     /** {@link #tryAcquire()} without blocking the caller. */
     CompletableFuture<Optional<Lease>> tryAcquireAsync();
 
-    /** Permits free right now by the store's view. */
+    /** Permits free right now under this handle's limit, by the store's view of live permits. */
     int available();
 
-    /** Holders and limits by the store's view. */
+    /** Holders, and the limit recorded by the latest grant, by the store's view. */
     SemaphoreInfo inspect();
 }

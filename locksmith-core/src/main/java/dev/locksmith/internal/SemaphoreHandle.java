@@ -34,16 +34,17 @@ final class SemaphoreHandle extends LeaseSource implements DistributedSemaphore 
 
     @Override
     public int available() {
-        return inspect().available();
+        return Math.max(0, permits - inspect().active());
     }
 
     @Override
     public SemaphoreInfo inspect() {
         engine.checkOpen();
         return engine.call(name, () -> engine.backend().inspectSemaphore(key))
+                // the limit recorded by the latest grant, which another client may have set differently
                 .map(info -> new SemaphoreInfo(
                         name,
-                        permits,
+                        info.maxPermits() > 0 ? info.maxPermits() : permits,
                         info.holders().stream().map(h -> h.withName(name)).toList()))
                 .orElseGet(() -> new SemaphoreInfo(name, permits, List.of()));
     }
