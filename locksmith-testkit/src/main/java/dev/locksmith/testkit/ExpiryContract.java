@@ -68,12 +68,15 @@ public abstract class ExpiryContract extends LocksmithContract {
     }
 
     @Test
-    void manualExtendPushesExpiryBack() {
+    void manualExtendPushesExpiryBack() throws Exception {
         Locksmith a = newClient();
         try (Lease lease = a.lock("manual", shortLease(false)).acquire(Duration.ZERO)) {
             lease.extend(Duration.ofMinutes(5));
             assertThat(lease.remaining()).isGreaterThan(Duration.ofMinutes(4));
             assertThat(a.lock("manual").inspect().orElseThrow().remaining()).isGreaterThan(Duration.ofMinutes(4));
+            lease.extendAsync(Duration.ofMinutes(20)).get(30, TimeUnit.SECONDS);
+            assertThat(lease.remaining()).isGreaterThan(Duration.ofMinutes(19));
+            assertThat(a.lock("manual").inspect().orElseThrow().remaining()).isGreaterThan(Duration.ofMinutes(19));
         }
     }
 

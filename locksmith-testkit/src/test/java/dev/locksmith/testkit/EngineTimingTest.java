@@ -307,4 +307,36 @@ class EngineTimingTest {
         assertThat(backend.calls("tryAcquire")).isEqualTo(1);
         assertThat(backend.calls("release")).isEqualTo(1);
     }
+
+    @Test
+    void aReleaseWakesOneWaiterNotAll() {
+        Lease holder = client.lock(
+                        "herd",
+                        LockOptions.builder().ttl(HOUR).autoExtend(false).build())
+                .acquire(Duration.ZERO);
+        List<CompletableFuture<Lease>> waiters = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            waiters.add(client.lock(
+                            "herd",
+                            LockOptions.builder().retry(RetryPolicy.fixed(HOUR)).build())
+                    .acquireAsync(HOUR));
+        }
+        long attemptsBefore = backend.calls("tryAcquire");
+        holder.release();
+        assertThat(backend.calls("tryAcquire") - attemptsBefore)
+                .as("attempts caused by one release")
+                .isEqualTo(1);
+        assertThat(waiters).filteredOn(CompletableFuture::isDone).hasSize(1);
+        assertThat(backend.calls("subscribe"))
+                .as("one subscription for all waiters of a key")
+                .isEqualTo(1);
+        // each release hands over to exactly one more waiter
+        for (int round = 2; round <= 5; round++) {
+            waiters.stream()
+                    .filter(CompletableFuture::isDone)
+                    .map(CompletableFuture::join)
+                    .forEach(Lease::close);
+            assertThat(waiters).filteredOn(CompletableFuture::isDone).hasSize(round);
+        }
+    }
 }
