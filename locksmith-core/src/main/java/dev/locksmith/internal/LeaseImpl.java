@@ -232,6 +232,13 @@ final class LeaseImpl implements Lease {
         return held;
     }
 
+    /** Forgets the grant without releasing it in the store: it ends there at its TTL. */
+    void abandon() {
+        if (state.compareAndSet(HELD, RELEASED)) {
+            stopKeeping();
+        }
+    }
+
     @Override
     public CompletableFuture<Boolean> releaseAsync() {
         return CompletableFuture.supplyAsync(this::release, engine.executor());

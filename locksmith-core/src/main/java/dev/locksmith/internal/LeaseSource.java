@@ -46,7 +46,9 @@ abstract class LeaseSource {
                     engine.keeper().add(lease);
                     return lease;
                 },
-                Lease::close);
+                // a grant nobody will receive: release it, unless the owner is fixed and may hold
+                // the same grant through another lease (then only stop keeping this copy alive)
+                options.owner().isPresent() ? lease -> ((LeaseImpl) lease).abandon() : Lease::close);
     }
 
     public Lease acquire() {
