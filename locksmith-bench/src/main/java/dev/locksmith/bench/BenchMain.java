@@ -233,9 +233,36 @@ public final class BenchMain {
         Report.write(o.out().resolve("results.csv"), Report.csv(flat));
         Report.write(o.out().resolve("report.html"), Chart.html("Locksmith bench", header, all));
         Report.write(o.out().resolve("report.md"), Report.markdown(header, all));
+        writeSvgs(o.out().resolve("charts"), all);
         out.println();
         out.println("wrote results.csv, report.html, report.md and report.txt in " + o.out());
         return 0;
+    }
+
+    /** Each workload's two charts as standalone SVG files, for pages that embed images. */
+    static void writeSvgs(Path dir, Map<Workload, List<Result>> all) {
+        List<String> drivers = new ArrayList<>();
+        all.values()
+                .forEach(rs -> rs.forEach(r -> {
+                    if (!drivers.contains(r.driver())) {
+                        drivers.add(r.driver());
+                    }
+                }));
+        for (var e : all.entrySet()) {
+            List<Result> ran = e.getValue().stream().filter(Result::ran).toList();
+            if (e.getKey().kind() == Workload.Kind.HELD || ran.isEmpty()) {
+                continue;
+            }
+            String id = e.getKey().id();
+            Report.write(dir.resolve(id + "-throughput.svg"), withWhiteBackground(Chart.bars(ran, drivers)));
+            Report.write(dir.resolve(id + "-latency.svg"), withWhiteBackground(Chart.curves(ran, drivers)));
+        }
+    }
+
+    private static String withWhiteBackground(String svg) {
+        int close = svg.indexOf('>');
+        return svg.substring(0, close + 1) + "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>"
+                + svg.substring(close + 1);
     }
 
     private static void add(

@@ -86,7 +86,7 @@ final class Chart {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(
                 Locale.ROOT,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\">"
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\" font-family=\"sans-serif\" font-size=\"11\">"
                         + "<text x=\"0\" y=\"12\" font-weight=\"bold\">throughput (ops/s%s)</text>",
                 labelW + plotW + 80,
                 h,
@@ -148,7 +148,7 @@ final class Chart {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(
                 Locale.ROOT,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\">"
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\" font-family=\"sans-serif\" font-size=\"11\">"
                         + "<text x=\"0\" y=\"12\" font-weight=\"bold\">latency by percentile</text>",
                 w,
                 h));

@@ -40,6 +40,7 @@ final class HeldRunner {
 
     Result run(Workload w, Driver d, StoreProbe probe) {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        awaitLibraryThreadsGone(d.threadNamePrefix());
         java.util.Set<Long> threadsBefore = liveThreadIds();
         Session session;
         try {
@@ -251,6 +252,31 @@ final class HeldRunner {
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .reduce((x, y) -> x + " " + y)
                 .orElse("");
+    }
+
+    /**
+     * Clients closed by earlier runs take a moment to end their threads; wait (at most 5 s) until at
+     * most one thread with the library's prefix is left (a shared timer), so the count is this run's.
+     */
+    private static void awaitLibraryThreadsGone(String prefix) {
+        if (prefix == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() - deadline < 0) {
+            long live = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.isAlive() && t.getName().startsWith(prefix))
+                    .count();
+            if (live <= 1) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static java.util.Set<Long> liveThreadIds() {

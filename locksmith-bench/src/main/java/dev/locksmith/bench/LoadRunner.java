@@ -130,6 +130,11 @@ final class LoadRunner {
                             }
                             failures = 0;
                             long t2 = System.nanoTime();
+                            if (w.kind() == Workload.Kind.HANDOFF) {
+                                // think time outside the lock: without it the releasing worker re-acquires at
+                                // once and the waiters, who must first be woken, rarely get a turn
+                                LockSupport.parkNanos(HANDOFF_HOLD_NANOS);
+                            }
                             allOps.increment();
                             if (measured && t2 - end <= 0) {
                                 ops.increment();

@@ -50,7 +50,8 @@ public record Workload(String id, Kind kind, int workers, int permits, int lease
                 workers,
                 0,
                 0,
-                workers + " workers (one client each) on one lock, held 1 ms; latency = release start to the grant to"
+                workers + " workers (one client each) on one lock, held 1 ms, 1 ms between tries; latency = release"
+                        + " start to the grant to"
                         + " another worker");
     }
 
