@@ -123,10 +123,10 @@ final class Chart {
 
     /** Latency (log scale) against percentile (nines scale), one line per driver. */
     static String curves(List<Result> ran, List<String> drivers) {
-        int w = 520;
+        int w = 560;
         int h = 300;
         int left = 60;
-        int right = 130;
+        int right = 160;
         int top = 20;
         int bottom = 40;
         int pw = w - left - right;
