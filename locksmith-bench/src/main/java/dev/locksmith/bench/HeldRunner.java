@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
 final class HeldRunner {
     /** Threads that acquire (and later release) the leases; each releases its own, for thread-bound peers. */
     static final int ACQUIRE_THREADS = 8;
+    /** A store that cannot take N leases in this time is reported with what it took. */
+    static final Duration MAX_ACQUIRE = Duration.ofSeconds(90);
 
     private final Duration ttl;
     private final PrintStream progress;
@@ -62,6 +64,7 @@ final class HeldRunner {
         CountDownLatch released = new CountDownLatch(ACQUIRE_THREADS);
         List<Thread> workers = new ArrayList<>();
         long t0 = System.nanoTime();
+        long acquireDeadline = t0 + MAX_ACQUIRE.toNanos();
         for (int t = 0; t < ACQUIRE_THREADS; t++) {
             int slot = t;
             Thread th = new Thread(
@@ -69,6 +72,11 @@ final class HeldRunner {
                         List<Held> mine = new ArrayList<>();
                         try {
                             for (int i = slot; i < n; i += ACQUIRE_THREADS) {
+                                if (System.nanoTime() - acquireDeadline > 0) {
+                                    firstError.compareAndSet(
+                                            null, "stopped acquiring after " + MAX_ACQUIRE.toSeconds() + " s");
+                                    break;
+                                }
                                 try {
                                     Held h = session.lock(run + "-" + i, LoadRunner.MAX_WAIT);
                                     if (h == null) {

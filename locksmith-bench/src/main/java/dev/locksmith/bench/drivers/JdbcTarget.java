@@ -19,6 +19,27 @@ public record JdbcTarget(String url) {
         return new HikariDataSource(c);
     }
 
+    /** Drops every table of the connection's schema whose name starts with {@code prefix}. */
+    public void dropTablesStartingWith(String prefix) {
+        java.util.List<String> tables = new java.util.ArrayList<>();
+        try (HikariDataSource ds = pool(1, "bench-ddl");
+                Connection c = ds.getConnection();
+                java.sql.ResultSet rs =
+                        c.getMetaData().getTables(c.getCatalog(), null, prefix + "%", new String[] {"TABLE"})) {
+            while (rs.next()) {
+                String name = rs.getString("TABLE_NAME");
+                if (name.toLowerCase(java.util.Locale.ROOT).startsWith(prefix.toLowerCase(java.util.Locale.ROOT))) {
+                    tables.add(name);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not list tables on " + url + ": " + e.getMessage(), e);
+        }
+        for (String t : tables) {
+            execute("DROP TABLE IF EXISTS " + t);
+        }
+    }
+
     /** Runs DDL on a connection of its own. */
     public void execute(String sql) {
         try (HikariDataSource ds = pool(1, "bench-ddl");

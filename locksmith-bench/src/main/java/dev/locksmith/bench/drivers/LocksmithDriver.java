@@ -27,6 +27,8 @@ public final class LocksmithDriver implements Driver {
     private final String store;
     private final String uri;
     private final String namespace;
+    private final String tablePrefix;
+    private final String plainJdbcUrl;
 
     /**
      * @param store short store name for the report
@@ -34,8 +36,22 @@ public final class LocksmithDriver implements Driver {
      */
     public LocksmithDriver(String store, String uri) {
         this.store = store;
-        this.uri = uri;
         this.namespace = Names.randomNamespace();
+        if (isPooledSql(uri)) {
+            // tables of this run's own (documented locksmith.tablePrefix), dropped by close(): fence rows
+            // are never deleted by design, and the shared database must not keep 100,000 of them
+            this.tablePrefix = Names.randomTablePrefix() + "ls_";
+            this.plainJdbcUrl = uri;
+            this.uri = uri + (uri.contains("?") ? "&" : "?") + "locksmith.tablePrefix=" + tablePrefix;
+        } else {
+            this.tablePrefix = null;
+            this.plainJdbcUrl = null;
+            this.uri = uri;
+        }
+    }
+
+    private static boolean isPooledSql(String uri) {
+        return uri.startsWith("jdbc:") && !uri.startsWith("jdbc:sqlite:");
     }
 
     @Override
@@ -84,6 +100,9 @@ public final class LocksmithDriver implements Driver {
         if (uri.startsWith("redis://")) {
             RedisKeys.deleteContaining(RedisTarget.parse(uri), namespace);
         }
+        if (tablePrefix != null) {
+            new JdbcTarget(plainJdbcUrl).dropTablesStartingWith(tablePrefix);
+        }
     }
 
     /** The URI this driver connects to. */
@@ -125,8 +144,7 @@ public final class LocksmithDriver implements Driver {
      * when its default pool (8) is smaller, through its documented {@code locksmith.poolSize}.
      */
     static String sized(String uri, int concurrency) {
-        boolean pooledSql = uri.startsWith("jdbc:") && !uri.startsWith("jdbc:sqlite:");
-        if (!pooledSql || concurrency < 8 || uri.contains("locksmith.poolSize=")) {
+        if (!isPooledSql(uri) || concurrency < 8 || uri.contains("locksmith.poolSize=")) {
             return uri;
         }
         return uri + (uri.contains("?") ? "&" : "?") + "locksmith.poolSize=" + (concurrency + 1);
