@@ -212,6 +212,8 @@ public final class BenchMain {
                 }
                 rs.add(r);
                 flat.add(r);
+                // each row as soon as it is known, so an interrupted run still leaves its figures
+                out.println("  done: " + Report.summary(r));
             }
             all.put(w, rs);
             Report.printWorkload(out, w, rs);

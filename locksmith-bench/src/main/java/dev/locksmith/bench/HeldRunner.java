@@ -26,6 +26,8 @@ final class HeldRunner {
     static final int ACQUIRE_THREADS = 8;
     /** A store that cannot take N leases in this time is reported with what it took. */
     static final Duration MAX_ACQUIRE = Duration.ofSeconds(90);
+    /** Releasing is given this long before the run moves on (its threads are daemons). */
+    static final Duration MAX_RELEASE = Duration.ofSeconds(120);
 
     private final Duration ttl;
     private final PrintStream progress;
@@ -212,7 +214,12 @@ final class HeldRunner {
                 extra.put("spi_calls_in_window", perMethod.toString());
             }
             release.countDown();
-            released.await(5, TimeUnit.MINUTES);
+            long r0 = System.nanoTime();
+            if (!released.await(MAX_RELEASE.toSeconds(), TimeUnit.SECONDS)) {
+                firstError.compareAndSet(null, "releasing did not finish in " + MAX_RELEASE.toSeconds() + " s");
+                extra.put("release_stuck", "true");
+            }
+            extra.put("release_s", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - r0) / 1e9));
             extra.put("lost_before_release", Integer.toString(lost.get()));
             if (failed.get() > 0) {
                 extra.put("failed_acquires", Integer.toString(failed.get()));
@@ -238,7 +245,7 @@ final class HeldRunner {
             return Result.skipped(w.id(), d, "interrupted");
         } finally {
             release.countDown();
-            session.close();
+            closeWithin(session, Duration.ofSeconds(30));
         }
     }
 
@@ -260,6 +267,29 @@ final class HeldRunner {
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .reduce((x, y) -> x + " " + y)
                 .orElse("");
+    }
+
+    /** Closes the session, but never waits longer than {@code limit} for a stuck client. */
+    private void closeWithin(Session session, Duration limit) {
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        session.close();
+                    } catch (RuntimeException e) {
+                        progress.println("  (closing the client failed: " + Report.oneLine(e) + ")");
+                    }
+                },
+                "bench-close");
+        t.setDaemon(true);
+        t.start();
+        try {
+            t.join(limit.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) {
+            progress.println("  (the client did not close in " + limit.toSeconds() + " s; moving on)");
+        }
     }
 
     /**

@@ -42,6 +42,25 @@ final class Report {
         return line.length() > 200 ? line.substring(0, 200) + "..." : line;
     }
 
+    /** One line per result for the running log. */
+    static String summary(Result r) {
+        if (!r.ran()) {
+            return r.driver() + " skipped: " + r.skipped();
+        }
+        if (r.latency().isEmpty()) {
+            return r.driver() + " " + r.extra();
+        }
+        return String.format(
+                Locale.ROOT,
+                "%s %,.0f ops/s p50 %s us p99 %s us errors %d %s",
+                r.driver(),
+                r.opsPerSecond(),
+                micros(r.latency().p50()),
+                micros(r.latency().p99()),
+                r.errors(),
+                r.extra().isEmpty() ? "" : r.extra().toString());
+    }
+
     /** Prints one workload's table, then each Locksmith row's ratios to each peer on the same store. */
     static void printWorkload(PrintStream out, Workload w, List<Result> results) {
         out.println();
