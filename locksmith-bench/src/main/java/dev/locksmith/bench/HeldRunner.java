@@ -144,9 +144,18 @@ final class HeldRunner {
             Map<String, Long> client0 = session.counters();
             long w0 = System.nanoTime();
             long windowEnd = w0 + window.toNanos();
+            int peakThreads = 0;
+            long nextPrint = 0;
             while (System.nanoTime() - windowEnd < 0) {
                 long left = windowEnd - System.nanoTime();
-                Thread.sleep(Math.max(1, Math.min(1000, left / 1_000_000)));
+                Thread.sleep(Math.max(1, Math.min(50, left / 1_000_000)));
+                if (d.threadNamePrefix() != null) {
+                    peakThreads = Math.max(peakThreads, countThreads(d.threadNamePrefix()));
+                }
+                if (System.nanoTime() - nextPrint < 0) {
+                    continue;
+                }
+                nextPrint = System.nanoTime() + 1_000_000_000L;
                 progress.printf(
                         Locale.ROOT,
                         "\r  %-18s %-16s holding %,d leases, measuring renewal %.0f/%.0f s   ",
@@ -172,6 +181,7 @@ final class HeldRunner {
             extra.put("threads_added", Integer.toString(newThreads.size()));
             extra.put("threads_added_names", summarize(newThreads));
             if (d.threadNamePrefix() != null) {
+                extra.put("library_threads_peak_in_window", Integer.toString(peakThreads));
                 List<String> lib = new ArrayList<>();
                 for (Thread t : Thread.getAllStackTraces().keySet()) {
                     if (t.isAlive() && t.getName().startsWith(d.threadNamePrefix())) {
@@ -315,6 +325,16 @@ final class HeldRunner {
                 return;
             }
         }
+    }
+
+    private static int countThreads(String prefix) {
+        int n = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && t.getName().startsWith(prefix)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static java.util.Set<Long> liveThreadIds() {

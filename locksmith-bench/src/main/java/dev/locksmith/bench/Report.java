@@ -163,15 +163,16 @@ final class Report {
             if (w.kind() == Workload.Kind.HELD) {
                 sb.append(
                         "| driver | leases | acquire/s | client requests per renewal period | per 100 leases per period"
-                                + " | SPI calls per period | heap B/lease | threads added | lost |\n");
-                sb.append("|---|---:|---:|---:|---:|---:|---:|---|---:|\n");
+                                + " | SPI calls per period | heap B/lease | threads added"
+                                + " | library threads, peak in window | lost |\n");
+                sb.append("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|\n");
                 for (Result r : e.getValue()) {
                     if (!r.ran()) {
                         sb.append("| ")
                                 .append(r.driver())
                                 .append(" | skipped: ")
                                 .append(r.skipped())
-                                .append(" |||||||||\n");
+                                .append(" ||||||||||\n");
                         continue;
                     }
                     Map<String, String> x = r.extra();
@@ -186,6 +187,7 @@ final class Report {
                                     x.getOrDefault("heap_bytes_per_lease", "-"),
                                     x.getOrDefault("threads_added", "-") + " "
                                             + x.getOrDefault("threads_added_names", ""),
+                                    x.getOrDefault("library_threads_peak_in_window", "-"),
                                     x.getOrDefault("lost_before_release", "-")))
                             .append(" |\n");
                 }
