@@ -48,7 +48,7 @@ public final class BenchMain {
                 .format(Instant.now());
         BenchOptions o;
         try {
-            o = BenchOptions.parse(args, "bench-results/" + stamp);
+            o = BenchOptions.parse(args, "target/bench-results/" + stamp);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(2);

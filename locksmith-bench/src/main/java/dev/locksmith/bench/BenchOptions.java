@@ -35,7 +35,7 @@ record BenchOptions(
               --postgres URL          (default jdbc:postgresql://127.0.0.1:5432/test?user=postgres)
               --mariadb URL           Locksmith only (default jdbc:mariadb://127.0.0.1:3306/test?user=root)
               --no-sqlite             leave out Locksmith on SQLite
-              --out DIR               where results.csv, report.txt and report.html go (default bench-results/<time>)
+              --out DIR               where results.csv, report.txt and report.html go (default target/bench-results/<time>)
               --help
             """;
 
