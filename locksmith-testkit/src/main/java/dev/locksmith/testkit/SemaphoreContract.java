@@ -122,7 +122,7 @@ public abstract class SemaphoreContract extends LocksmithContract {
     }
 
     @Test
-    void samOwnerRetryReturnsTheSamePermit() {
+    void sameOwnerRetryReturnsTheSamePermit() {
         Locksmith client = newClient();
         LockOptions fixed = LockOptions.builder().owner("permit-owner").build();
         DistributedSemaphore sem = client.semaphore("retry", 2, fixed);
