@@ -336,14 +336,18 @@ public final class BenchMain {
 
     static String libraryVersions() {
         String[][] libs = {
-            {"org.redisson", "redisson"},
-            {"redis.clients", "jedis"},
-            {"io.lettuce", "lettuce-core"},
-            {"org.springframework.integration", "spring-integration-core"},
-            {"org.springframework.data", "spring-data-redis"},
-            {"net.javacrumbs.shedlock", "shedlock-core"},
-            {"org.postgresql", "postgresql"},
-            {"org.hdrhistogram", "HdrHistogram"},
+            {"org.redisson", "redisson", "org.redisson.Redisson"},
+            {"redis.clients", "jedis", "redis.clients.jedis.Jedis"},
+            {"io.lettuce", "lettuce-core", "io.lettuce.core.RedisClient"},
+            {
+                "org.springframework.integration",
+                "spring-integration-core",
+                "org.springframework.integration.support.locks.LockRegistry"
+            },
+            {"org.springframework.data", "spring-data-redis", "org.springframework.data.redis.core.RedisTemplate"},
+            {"net.javacrumbs.shedlock", "shedlock-core", "net.javacrumbs.shedlock.core.LockProvider"},
+            {"org.postgresql", "postgresql", "org.postgresql.Driver"},
+            {"org.hdrhistogram", "HdrHistogram", "org.HdrHistogram.Histogram"},
         };
         StringBuilder sb = new StringBuilder();
         for (String[] l : libs) {
@@ -357,6 +361,15 @@ public final class BenchMain {
                 }
             } catch (IOException e) {
                 // keep "?"
+            }
+            if ("?".equals(v)) {
+                // jars without Maven metadata usually carry an Implementation-Version
+                try {
+                    String impl = Class.forName(l[2]).getPackage().getImplementationVersion();
+                    v = impl == null ? "?" : impl;
+                } catch (ClassNotFoundException | LinkageError e) {
+                    // keep "?"
+                }
             }
             sb.append(sb.length() == 0 ? "" : ", ").append(l[1]).append(' ').append(v);
         }

@@ -40,7 +40,8 @@ public record Workload(String id, Kind kind, int workers, int permits, int lease
                 0,
                 0,
                 workers
-                        + " workers (one client each) on one lock, no hold time; ops = hand-offs, latency = acquire wait");
+                        + " workers (one client each) on one lock, no hold time; ops = grants (handoffs_per_s: grants to"
+                        + " another worker), latency = acquire wait");
     }
 
     public static Workload handoff(int workers) {
