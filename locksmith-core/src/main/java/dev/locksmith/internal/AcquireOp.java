@@ -125,6 +125,7 @@ final class AcquireOp<R> implements Waiters.Waiter {
     }
 
     private void runAttempt() {
+        long epoch = engine.waiters().epoch(kind, key);
         AcquireResult r = attemptOnce();
         if (r == null) {
             return;
@@ -152,7 +153,7 @@ final class AcquireOp<R> implements Waiters.Waiter {
             long untilExpiry = Durations.toNanosSaturated(r.ttl()) + 1_000_000L;
             waitNanos = Math.min(waitNanos, Math.max(untilExpiry, 0));
         }
-        armWait(now + Math.max(waitNanos, 0));
+        armWait(now + Math.max(waitNanos, 0), epoch);
     }
 
     /**
@@ -191,12 +192,18 @@ final class AcquireOp<R> implements Waiters.Waiter {
         return null;
     }
 
-    private void armWait(long wakeAt) {
+    /**
+     * Sleeps until {@code wakeAt}, a release notification or cancellation.
+     *
+     * @param epoch the key's release counter read before the failed attempt
+     */
+    private void armWait(long wakeAt, long epoch) {
         waiting.set(true);
         boolean freshSubscription = engine.waiters().add(kind, key, this);
-        if (freshSubscription && waiting.compareAndSet(true, false)) {
-            // A release between the failed attempt and the new subscription would go unheard:
-            // look once more now. This look is not a policy attempt and keeps the chosen wait.
+        boolean releasedMeanwhile = engine.waiters().epoch(kind, key) != epoch;
+        if ((freshSubscription || releasedMeanwhile) && waiting.compareAndSet(true, false)) {
+            // A release during the failed attempt, or before a new subscription existed, would go
+            // unheard: look once more now. This look is not a policy attempt and keeps the wait.
             engine.execute(() -> recheck(wakeAt));
             return;
         }
@@ -212,13 +219,14 @@ final class AcquireOp<R> implements Waiters.Waiter {
     }
 
     private void recheck(long wakeAt) {
+        long epoch = engine.waiters().epoch(kind, key);
         AcquireResult r = attemptOnce();
         if (r == null) {
             engine.waiters().remove(kind, key, this);
             return;
         }
         lastHolder = r.holder();
-        armWait(wakeAt);
+        armWait(wakeAt, epoch);
     }
 
     @Override

@@ -8,10 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Keeps held leases alive: one timer for the whole client, and one store call per batch of due
- * leases, never a thread or timer per lease. Each tick renews every auto-extended lease whose
+ * leases, sent one batch after another from at most one executor thread, never a thread or
+ * timer per lease. Each tick renews every auto-extended lease whose
  * renewal (at a third of its TTL) falls due before the next tick, so leases taken at different
  * times share batches.
  */
@@ -23,6 +26,10 @@ final class LeaseKeeper {
     private static final long MAX_PERIOD = 1_000_000_000L; // 1 s
 
     private final Engine engine;
+    /** Leases due for renewal, drained batch by batch by at most one task at a time. */
+    private final ConcurrentLinkedQueue<LeaseImpl> due = new ConcurrentLinkedQueue<>();
+
+    private final AtomicBoolean draining = new AtomicBoolean();
     private final Set<LeaseImpl> live = ConcurrentHashMap.newKeySet();
     private final Set<LeaseImpl> extended = ConcurrentHashMap.newKeySet();
     private TimeSource.Timeout tick;
@@ -74,7 +81,7 @@ final class LeaseKeeper {
         }
         long now = engine.time().nanoTime();
         long shortest = Long.MAX_VALUE;
-        List<LeaseImpl> due = new ArrayList<>();
+        boolean found = false;
         for (LeaseImpl lease : extended) {
             if (!lease.isHeld()) {
                 extended.remove(lease);
@@ -88,19 +95,37 @@ final class LeaseKeeper {
             shortest = Math.min(shortest, interval);
             if (lease.renewAt() - now <= period(interval) && lease.renewing.compareAndSet(false, true)) {
                 due.add(lease);
-                if (due.size() == BATCH_SIZE) {
-                    List<LeaseImpl> batch = due;
-                    engine.execute(() -> renew(batch));
-                    due = new ArrayList<>();
-                }
+                found = true;
             }
         }
-        if (!due.isEmpty()) {
-            List<LeaseImpl> batch = due;
-            engine.execute(() -> renew(batch));
+        if (found && draining.compareAndSet(false, true)) {
+            engine.execute(this::drain);
         }
         if (shortest != Long.MAX_VALUE) {
             scheduleTick(now + period(shortest));
+        }
+    }
+
+    /**
+     * Renews every due lease, one batch after another, on one thread: renewal of any number of
+     * leases occupies one executor thread and one store connection at a time.
+     */
+    private void drain() {
+        while (true) {
+            List<LeaseImpl> batch = new ArrayList<>(BATCH_SIZE);
+            LeaseImpl next;
+            while (batch.size() < BATCH_SIZE && (next = due.poll()) != null) {
+                batch.add(next);
+            }
+            if (!batch.isEmpty()) {
+                renew(batch);
+                continue;
+            }
+            draining.set(false);
+            // a tick may have queued leases after the last poll and seen draining still set
+            if (due.isEmpty() || !draining.compareAndSet(false, true)) {
+                return;
+            }
         }
     }
 

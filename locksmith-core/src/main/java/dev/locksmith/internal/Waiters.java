@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Waiters of this client, per lock or semaphore key. One store subscription per waited-on key,
@@ -21,8 +22,17 @@ final class Waiters {
         boolean wake();
     }
 
+    private static final int EPOCH_STRIPES = 64;
+
     private final Backend backend;
     private final ConcurrentHashMap<String, KeyWaiters> byKey = new ConcurrentHashMap<>();
+    /**
+     * Release counters, striped by key. A waiter reads its key's counter before an attempt and
+     * looks again before it sleeps: a release heard while its attempt was in flight (when it was
+     * in no queue to be woken) then costs one more attempt instead of a sleep.
+     */
+    private final AtomicLongArray releaseEpochs = new AtomicLongArray(EPOCH_STRIPES);
+
     private volatile boolean closed;
 
     Waiters(Backend backend) {
@@ -101,7 +111,17 @@ final class Waiters {
         wakeOne(id(kind, key));
     }
 
+    /** The release counter of a key; it changes whenever a release of that key (or one sharing its stripe) is heard. */
+    long epoch(LeaseKind kind, String key) {
+        return releaseEpochs.get(stripe(id(kind, key)));
+    }
+
+    private static int stripe(String id) {
+        return (id.hashCode() & Integer.MAX_VALUE) % EPOCH_STRIPES;
+    }
+
     private void wakeOne(String id) {
+        releaseEpochs.incrementAndGet(stripe(id));
         while (true) {
             KeyWaiters kw = byKey.get(id);
             if (kw == null) {

@@ -41,10 +41,33 @@ final class CountingBackend implements Backend {
         return target.capabilities();
     }
 
+    private Runnable hook;
+    private int hookAfterCalls;
+
+    /** Runs {@code action} once, right after the store answered the n-th tryAcquire from now, before its caller sees the answer. */
+    synchronized void afterTryAcquire(int n, Runnable action) {
+        hookAfterCalls = n;
+        hook = action;
+    }
+
+    private synchronized Runnable takeHook() {
+        if (hook == null || --hookAfterCalls > 0) {
+            return null;
+        }
+        Runnable h = hook;
+        hook = null;
+        return h;
+    }
+
     @Override
     public AcquireResult tryAcquire(String key, String owner, Duration ttl) {
         count("tryAcquire");
-        return target.tryAcquire(key, owner, ttl);
+        AcquireResult r = target.tryAcquire(key, owner, ttl);
+        Runnable h = takeHook();
+        if (h != null) {
+            h.run();
+        }
+        return r;
     }
 
     @Override

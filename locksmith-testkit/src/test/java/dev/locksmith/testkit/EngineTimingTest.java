@@ -344,4 +344,54 @@ class EngineTimingTest {
             assertThat(waiters).filteredOn(CompletableFuture::isDone).hasSize(round);
         }
     }
+
+    @Test
+    void aReleaseDuringAWaitersSecondLookIsNotMissed() {
+        Lease holder = client.lock(
+                        "gap", LockOptions.builder().ttl(HOUR).autoExtend(false).build())
+                .acquire(Duration.ZERO);
+        // The first waiter of a key looks once more right after subscribing. The holder releases
+        // while that look is in flight: the notification finds no waiter asleep to wake.
+        backend.afterTryAcquire(2, holder::release);
+        CompletableFuture<Lease> waiter = client.lock(
+                        "gap",
+                        LockOptions.builder().retry(RetryPolicy.fixed(HOUR)).build())
+                .acquireAsync(HOUR);
+        assertThat(waiter)
+                .as("acquired at once, not after the hour-long retry delay")
+                .isCompleted();
+        assertThat(waiter.join().fencingToken()).isGreaterThan(holder.fencingToken());
+    }
+
+    @Test
+    void renewalOfManyLeasesIsOneTaskThatSendsBatchesInTurn() {
+        java.util.ArrayDeque<Runnable> tasks = new java.util.ArrayDeque<>();
+        Locksmith queued = Locksmith.builder()
+                .backend(backend)
+                .timeSource(time)
+                .executor(tasks::add)
+                .build();
+        try {
+            List<Lease> held = new ArrayList<>();
+            for (int i = 0; i < 1200; i++) {
+                held.add(queued.lock(
+                                "batch-" + i,
+                                LockOptions.builder().ttl(Duration.ofSeconds(3)).build())
+                        .acquire(Duration.ZERO));
+            }
+            time.advance(Duration.ofMillis(1000));
+            time.advance(Duration.ofMillis(250));
+            assertThat(tasks)
+                    .as("renewal tasks queued for 1200 due leases over two ticks")
+                    .hasSize(1);
+            tasks.poll().run();
+            assertThat(backend.calls("extendAll"))
+                    .as("batches of 500, one after another")
+                    .isEqualTo(3);
+            assertThat(held).allMatch(Lease::isValid);
+        } finally {
+            queued.close();
+            tasks.forEach(Runnable::run);
+        }
+    }
 }
