@@ -1,6 +1,5 @@
 package dev.locksmith.bench.drivers;
 
-import dev.locksmith.bench.Driver;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -12,7 +11,7 @@ import redis.clients.jedis.params.SetParams;
  * The floor: {@code SET key owner NX PX ttl} to acquire and a Lua compare-and-delete to release, on
  * one blocking Jedis connection per thread. No fencing, no renewal, no waiting beyond polling.
  */
-public final class RawJedisDriver implements Driver {
+public final class RawJedisDriver extends PeerDriver {
     static final String RELEASE_LUA =
             "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
     static final long TTL_MS = 30_000;
@@ -21,27 +20,8 @@ public final class RawJedisDriver implements Driver {
     private final String prefix = Names.randomNamespace() + ":";
 
     public RawJedisDriver(RedisTarget target) {
+        super("raw-jedis", "redis", "polls every " + Polling.INTERVAL.toMillis() + " ms");
         this.target = target;
-    }
-
-    @Override
-    public String name() {
-        return "raw-jedis";
-    }
-
-    @Override
-    public String store() {
-        return "redis";
-    }
-
-    @Override
-    public boolean isLocksmith() {
-        return false;
-    }
-
-    @Override
-    public String waiting() {
-        return "polls every " + Polling.INTERVAL.toMillis() + " ms";
     }
 
     @Override

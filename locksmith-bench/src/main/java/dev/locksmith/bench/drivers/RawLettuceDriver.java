@@ -1,6 +1,5 @@
 package dev.locksmith.bench.drivers;
 
-import dev.locksmith.bench.Driver;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
@@ -10,32 +9,13 @@ import java.time.Duration;
 import java.util.UUID;
 
 /** The same two-command floor as {@link RawJedisDriver}, over one shared Lettuce connection (sync API). */
-public final class RawLettuceDriver implements Driver {
+public final class RawLettuceDriver extends PeerDriver {
     private final RedisTarget target;
     private final String prefix = Names.randomNamespace() + ":";
 
     public RawLettuceDriver(RedisTarget target) {
+        super("raw-lettuce", "redis", "polls every " + Polling.INTERVAL.toMillis() + " ms");
         this.target = target;
-    }
-
-    @Override
-    public String name() {
-        return "raw-lettuce";
-    }
-
-    @Override
-    public String store() {
-        return "redis";
-    }
-
-    @Override
-    public boolean isLocksmith() {
-        return false;
-    }
-
-    @Override
-    public String waiting() {
-        return "polls every " + Polling.INTERVAL.toMillis() + " ms";
     }
 
     @Override

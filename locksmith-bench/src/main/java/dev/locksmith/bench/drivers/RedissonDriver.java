@@ -1,6 +1,5 @@
 package dev.locksmith.bench.drivers;
 
-import dev.locksmith.bench.Driver;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,29 +14,15 @@ import org.redisson.config.Config;
  * Redisson: {@code RLock.tryLock(wait)} (watchdog renewal, pub/sub waiting) and {@code
  * RPermitExpirableSemaphore} (30 s permit lease: Redisson does not renew permits).
  */
-public final class RedissonDriver implements Driver {
+public final class RedissonDriver extends PeerDriver {
     static final long PERMIT_LEASE_MS = 30_000;
 
     private final RedisTarget target;
     private final String prefix = Names.randomNamespace() + ":";
 
     public RedissonDriver(RedisTarget target) {
+        super("redisson", "redis", "pub/sub");
         this.target = target;
-    }
-
-    @Override
-    public String name() {
-        return "redisson";
-    }
-
-    @Override
-    public String store() {
-        return "redis";
-    }
-
-    @Override
-    public boolean isLocksmith() {
-        return false;
     }
 
     @Override
@@ -58,11 +43,6 @@ public final class RedissonDriver implements Driver {
     @Override
     public String keyFragment() {
         return prefix;
-    }
-
-    @Override
-    public String waiting() {
-        return "pub/sub";
     }
 
     @Override

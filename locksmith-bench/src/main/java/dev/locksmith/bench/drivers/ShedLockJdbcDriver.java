@@ -1,7 +1,6 @@
 package dev.locksmith.bench.drivers;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.locksmith.bench.Driver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -14,35 +13,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * ShedLock's {@code JdbcTemplateLockProvider} using the database's clock, lockAtMostFor 30 s,
  * lockAtLeastFor 0. ShedLock skips a busy lock instead of waiting, so the harness polls.
  */
-public final class ShedLockJdbcDriver implements Driver {
+public final class ShedLockJdbcDriver extends PeerDriver {
     private final JdbcTarget target;
-    private final String store;
     private final String table = Names.randomTablePrefix() + "shedlock";
     private volatile boolean created;
 
     public ShedLockJdbcDriver(String store, JdbcTarget target) {
-        this.store = store;
+        super("shedlock-jdbc", store, "none (skip); the harness polls every " + Polling.INTERVAL.toMillis() + " ms");
         this.target = target;
-    }
-
-    @Override
-    public String name() {
-        return "shedlock-jdbc";
-    }
-
-    @Override
-    public String store() {
-        return store;
-    }
-
-    @Override
-    public boolean isLocksmith() {
-        return false;
-    }
-
-    @Override
-    public String waiting() {
-        return "none (skip); the harness polls every " + Polling.INTERVAL.toMillis() + " ms";
     }
 
     private synchronized void createTable() {

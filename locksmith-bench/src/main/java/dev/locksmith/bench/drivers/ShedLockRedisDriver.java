@@ -1,6 +1,5 @@
 package dev.locksmith.bench.drivers;
 
-import dev.locksmith.bench.Driver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -13,32 +12,13 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * ShedLock's Spring Data Redis provider: lockAtMostFor 30 s, lockAtLeastFor 0. ShedLock skips a busy
  * lock instead of waiting, so the harness polls.
  */
-public final class ShedLockRedisDriver implements Driver {
+public final class ShedLockRedisDriver extends PeerDriver {
     private final RedisTarget target;
     private final String environment = Names.randomNamespace();
 
     public ShedLockRedisDriver(RedisTarget target) {
+        super("shedlock-redis", "redis", "none (skip); the harness polls every " + Polling.INTERVAL.toMillis() + " ms");
         this.target = target;
-    }
-
-    @Override
-    public String name() {
-        return "shedlock-redis";
-    }
-
-    @Override
-    public String store() {
-        return "redis";
-    }
-
-    @Override
-    public boolean isLocksmith() {
-        return false;
-    }
-
-    @Override
-    public String waiting() {
-        return "none (skip); the harness polls every " + Polling.INTERVAL.toMillis() + " ms";
     }
 
     @Override

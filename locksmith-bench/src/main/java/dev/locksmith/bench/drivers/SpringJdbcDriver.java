@@ -1,7 +1,6 @@
 package dev.locksmith.bench.drivers;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.locksmith.bench.Driver;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
@@ -13,35 +12,14 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
  * Spring Integration's {@code JdbcLockRegistry} with its default settings (10 s TTL, waiters poll
  * every 100 ms), on a table of its own created from the module's PostgreSQL schema.
  */
-public final class SpringJdbcDriver implements Driver {
+public final class SpringJdbcDriver extends PeerDriver {
     private final JdbcTarget target;
-    private final String store;
     private final String prefix = Names.randomTablePrefix();
     private volatile boolean created;
 
     public SpringJdbcDriver(String store, JdbcTarget target) {
-        this.store = store;
+        super("spring-jdbc", store, "polls every 100 ms (default idleBetweenTries)");
         this.target = target;
-    }
-
-    @Override
-    public String name() {
-        return "spring-jdbc";
-    }
-
-    @Override
-    public String store() {
-        return store;
-    }
-
-    @Override
-    public boolean isLocksmith() {
-        return false;
-    }
-
-    @Override
-    public String waiting() {
-        return "polls every 100 ms (default idleBetweenTries)";
     }
 
     private synchronized void createTable() {

@@ -1,6 +1,5 @@
 package dev.locksmith.bench.drivers;
 
-import dev.locksmith.bench.Driver;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
@@ -12,32 +11,13 @@ import org.springframework.integration.redis.util.RedisLockRegistry;
  * Spring Integration's {@code RedisLockRegistry} in pub/sub mode over Spring Data Redis (Lettuce),
  * 30 s expiry, no renewal. Each session is its own registry, as separate processes would have.
  */
-public final class SpringRedisDriver implements Driver {
+public final class SpringRedisDriver extends PeerDriver {
     private final RedisTarget target;
     private final String registryKey = Names.randomNamespace();
 
     public SpringRedisDriver(RedisTarget target) {
+        super("spring-redis", "redis", "pub/sub (RedisLockType.PUB_SUB_LOCK)");
         this.target = target;
-    }
-
-    @Override
-    public String name() {
-        return "spring-redis";
-    }
-
-    @Override
-    public String store() {
-        return "redis";
-    }
-
-    @Override
-    public boolean isLocksmith() {
-        return false;
-    }
-
-    @Override
-    public String waiting() {
-        return "pub/sub (RedisLockType.PUB_SUB_LOCK)";
     }
 
     static LettuceConnectionFactory connectionFactory(RedisTarget target) {
