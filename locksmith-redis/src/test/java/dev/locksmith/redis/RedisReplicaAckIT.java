@@ -31,6 +31,18 @@ class RedisReplicaAckIT {
                 Thread.sleep(20); // polling the master with a deadline
             }
         }
+        awaitReplicaAcks();
+    }
+
+    /** "online" is not yet acknowledging: wait until the replica acks a write (it may be loading the first sync). */
+    private void awaitReplicaAcks() {
+        try (Jedis m = master.client()) {
+            m.set("replica-ack-warmup", "1");
+            assertThat(m.waitReplicas(1, 30_000))
+                    .as("replica acknowledges writes")
+                    .isEqualTo(1L);
+            m.del("replica-ack-warmup");
+        }
     }
 
     @AfterAll
@@ -42,7 +54,7 @@ class RedisReplicaAckIT {
     private RedisBackend open(int acks) {
         return (RedisBackend) new RedisBackendProvider()
                 .open(
-                        URI.create(master.uri() + "?replicaAcks=" + acks + "&replicaAckTimeout=300ms"),
+                        URI.create(master.uri() + "?replicaAcks=" + acks + "&replicaAckTimeout=1s"),
                         RedisTestSupport.context());
     }
 
@@ -76,6 +88,7 @@ class RedisReplicaAckIT {
                 assertThat(b.inspectSemaphore("ns/few")).isEmpty();
             } finally {
                 replica.thaw();
+                awaitReplicaAcks();
             }
         }
     }
