@@ -5,6 +5,7 @@ import dev.locksmith.internal.Engine;
 import dev.locksmith.spi.Backend;
 import dev.locksmith.spi.BackendContext;
 import dev.locksmith.spi.BackendProvider;
+import dev.locksmith.spi.Capabilities;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -115,7 +116,7 @@ public final class Locksmith implements AutoCloseable {
     }
 
     /** The backend's capabilities. */
-    public dev.locksmith.spi.Capabilities capabilities() {
+    public Capabilities capabilities() {
         return engine.backend().capabilities();
     }
 

@@ -8,7 +8,6 @@ import dev.locksmith.TimeSource;
 import dev.locksmith.spi.AcquireResult;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -251,15 +250,5 @@ final class AcquireOp<R> implements Waiters.Waiter {
             }
             engine.waiters().remove(kind, key, this);
         }
-    }
-
-    /** Turns the result of a single attempt into an Optional, for {@code tryAcquire}. */
-    static <R> Optional<R> optional(R r) {
-        return Optional.ofNullable(r);
-    }
-
-    /** Cancels with the given reason, used when the client closes. */
-    void cancel() {
-        result.completeExceptionally(new CancellationException("client closed"));
     }
 }

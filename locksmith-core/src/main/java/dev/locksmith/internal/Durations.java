@@ -13,12 +13,4 @@ public final class Durations {
             return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
         }
     }
-
-    public static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    public static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
-    }
 }

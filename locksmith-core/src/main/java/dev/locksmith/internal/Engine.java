@@ -6,7 +6,6 @@ import dev.locksmith.DistributedLock;
 import dev.locksmith.DistributedSemaphore;
 import dev.locksmith.GuardedState;
 import dev.locksmith.LeaseKind;
-import dev.locksmith.LeaseLoss;
 import dev.locksmith.LockException;
 import dev.locksmith.LockInfo;
 import dev.locksmith.LockOptions;
@@ -114,9 +113,9 @@ public final class Engine {
         for (LockInfo info : removed) {
             out.add(info.withName(name));
         }
-        if (!removed.isEmpty() && !capabilities.releaseNotifications()) {
-            waiters.localRelease(LeaseKind.LOCK, key);
-            waiters.localRelease(LeaseKind.PERMIT, key);
+        if (!removed.isEmpty()) {
+            releasedHere(LeaseKind.LOCK, key);
+            releasedHere(LeaseKind.PERMIT, key);
         }
         return out;
     }
@@ -216,8 +215,14 @@ public final class Engine {
         }
     }
 
-    void lost(LeaseImpl lease, LeaseLoss.Reason reason, Throwable cause) {
-        lease.markLost(reason, cause);
+    /**
+     * This client released a grant of {@code key}: on a store that does not notify, wake a local
+     * waiter directly (a store that notifies wakes it through the subscription).
+     */
+    void releasedHere(LeaseKind kind, String key) {
+        if (!capabilities.releaseNotifications()) {
+            waiters.localRelease(kind, key);
+        }
     }
 
     /** Runs {@code r} on the executor, falling back to the calling thread if it rejects the task. */

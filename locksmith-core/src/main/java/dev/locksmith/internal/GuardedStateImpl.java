@@ -137,11 +137,12 @@ final class GuardedStateImpl<T> implements GuardedState<T> {
     }
 
     private final class Handle implements StateHandle<T> {
-        private final Lease lease;
+        private final LeaseImpl lease;
         private T value;
 
+        /** Leases come from this engine's {@link LockHandle}, so they are always {@link LeaseImpl}. */
         Handle(Lease lease, T value) {
-            this.lease = lease;
+            this.lease = (LeaseImpl) lease;
             this.value = value;
         }
 
@@ -160,21 +161,15 @@ final class GuardedStateImpl<T> implements GuardedState<T> {
             byte[] bytes = codec.encode(value);
             WriteOutcome outcome = engine.call(
                     name, () -> engine.backend().writeState(key, lease.owner(), lease.fencingToken(), bytes, valueTtl));
-            switch (outcome) {
-                case WRITTEN:
-                    return;
-                case STALE_TOKEN:
-                    if (lease instanceof LeaseImpl) {
-                        ((LeaseImpl) lease).markLost(LeaseLoss.Reason.NOT_HELD, null);
-                    }
-                    throw new StaleFencingTokenException(name, lease.fencingToken());
-                default:
-                    LeaseLoss loss = new LeaseLoss(name, lease.fencingToken(), LeaseLoss.Reason.NOT_HELD, null);
-                    if (lease instanceof LeaseImpl) {
-                        ((LeaseImpl) lease).markLost(LeaseLoss.Reason.NOT_HELD, null);
-                    }
-                    throw new LockLostException(loss);
+            if (outcome == WriteOutcome.WRITTEN) {
+                return;
             }
+            // either way the store says this lease no longer holds the lock
+            lease.markLost(LeaseLoss.Reason.NOT_HELD, null);
+            if (outcome == WriteOutcome.STALE_TOKEN) {
+                throw new StaleFencingTokenException(name, lease.fencingToken());
+            }
+            throw new LockLostException(lease.whenLost().join());
         }
 
         @Override

@@ -161,10 +161,6 @@ final class LeaseImpl implements Lease {
         return token;
     }
 
-    String key() {
-        return key;
-    }
-
     @Override
     public Duration remaining() {
         if (state.get() != HELD) {
@@ -226,9 +222,7 @@ final class LeaseImpl implements Lease {
             }
             throw e;
         }
-        if (!engine.capabilities().releaseNotifications()) {
-            engine.waiters().localRelease(kind, key);
-        }
+        engine.releasedHere(kind, key);
         return held;
     }
 

@@ -33,8 +33,6 @@ final class Waiters {
      */
     private final AtomicLongArray releaseEpochs = new AtomicLongArray(EPOCH_STRIPES);
 
-    private volatile boolean closed;
-
     Waiters(Backend backend) {
         this.backend = backend;
     }
@@ -140,7 +138,6 @@ final class Waiters {
     }
 
     void close() {
-        closed = true;
         List<KeyWaiters> all = new ArrayList<>(byKey.values());
         byKey.clear();
         for (KeyWaiters kw : all) {
@@ -152,10 +149,6 @@ final class Waiters {
                 w.wake();
             }
         }
-    }
-
-    boolean isClosed() {
-        return closed;
     }
 
     private static String id(LeaseKind kind, String key) {
