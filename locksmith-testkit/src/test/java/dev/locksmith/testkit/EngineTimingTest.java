@@ -394,4 +394,22 @@ class EngineTimingTest {
             tasks.forEach(Runnable::run);
         }
     }
+
+    @Test
+    void aGrantThatArrivesAfterTheCallerGaveUpIsReleased() {
+        Lease holder = client.lock(
+                        "late",
+                        LockOptions.builder().ttl(HOUR).autoExtend(false).build())
+                .acquire(Duration.ZERO);
+        CompletableFuture<Lease> waiter = client.lock(
+                        "late",
+                        LockOptions.builder().retry(RetryPolicy.fixed(HOUR)).build())
+                .acquireAsync(HOUR);
+        // the store grants the waiter's next attempt, and the caller gives up before hearing it
+        backend.afterTryAcquire(1, () -> waiter.cancel(false));
+        holder.release();
+        assertThat(waiter).isCancelled();
+        assertThat(client.lock("late").inspect()).as("no grant left behind").isEmpty();
+        assertThat(backend.calls("release")).as("holder's release and the undo").isEqualTo(2);
+    }
 }
