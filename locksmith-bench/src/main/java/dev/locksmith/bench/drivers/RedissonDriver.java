@@ -5,7 +5,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.redisson.Redisson;
-import org.redisson.api.RLock;
 import org.redisson.api.RPermitExpirableSemaphore;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
@@ -73,16 +72,7 @@ public final class RedissonDriver extends PeerDriver {
         return new Session() {
             @Override
             public Held lock(String name, Duration maxWait) {
-                RLock lock = client.getLock(prefix + name);
-                try {
-                    if (!lock.tryLock(maxWait.toMillis(), TimeUnit.MILLISECONDS)) {
-                        return null;
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return null;
-                }
-                return lock::unlock;
+                return tryLock(client.getLock(prefix + name), maxWait);
             }
 
             @Override

@@ -2,10 +2,6 @@ package dev.locksmith.bench.drivers;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Optional;
-import net.javacrumbs.shedlock.core.LockConfiguration;
-import net.javacrumbs.shedlock.core.SimpleLock;
 import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -44,11 +40,7 @@ public final class ShedLockJdbcDriver extends PeerDriver {
         return new Session() {
             @Override
             public Held lock(String name, Duration maxWait) {
-                return Polling.until(maxWait, () -> {
-                    Optional<SimpleLock> l = provider.lock(
-                            new LockConfiguration(Instant.now(), name, Duration.ofSeconds(30), Duration.ZERO));
-                    return l.<Held>map(s -> s::unlock).orElse(null);
-                });
+                return shedLock(provider, name, maxWait);
             }
 
             @Override

@@ -2,8 +2,6 @@ package dev.locksmith.bench.drivers;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Lock;
 import org.springframework.integration.jdbc.lock.DefaultLockRepository;
 import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -44,16 +42,7 @@ public final class SpringJdbcDriver extends PeerDriver {
         return new Session() {
             @Override
             public Held lock(String name, Duration maxWait) {
-                Lock lock = registry.obtain(name);
-                try {
-                    if (!lock.tryLock(maxWait.toMillis(), TimeUnit.MILLISECONDS)) {
-                        return null;
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return null;
-                }
-                return lock::unlock;
+                return tryLock(registry.obtain(name), maxWait);
             }
 
             @Override

@@ -1,8 +1,6 @@
 package dev.locksmith.bench.drivers;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Lock;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.integration.redis.util.RedisLockRegistry;
@@ -36,16 +34,7 @@ public final class SpringRedisDriver extends PeerDriver {
         return new Session() {
             @Override
             public Held lock(String name, Duration maxWait) {
-                Lock lock = registry.obtain(name);
-                try {
-                    if (!lock.tryLock(maxWait.toMillis(), TimeUnit.MILLISECONDS)) {
-                        return null;
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return null;
-                }
-                return lock::unlock;
+                return tryLock(registry.obtain(name), maxWait);
             }
 
             @Override
