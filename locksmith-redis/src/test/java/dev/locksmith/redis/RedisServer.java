@@ -9,27 +9,49 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
 
-/** A redis-server the test starts itself on a free loopback port, with its own directory. */
+/**
+ * A redis-server the test starts itself on a free loopback port, with its own directory; a TLS one
+ * ({@link #startTls}) has only a TLS port.
+ */
 final class RedisServer implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final List<String> extraArgs;
     private final boolean sentinel;
+    /** How {@link #client()} connects to a TLS server; null for a plain one. */
+    private final JedisClientConfig tlsClient;
+
     private Process process;
 
-    private RedisServer(int port, Path dir, List<String> extraArgs, boolean sentinel) {
+    private RedisServer(int port, Path dir, List<String> extraArgs, boolean sentinel, JedisClientConfig tlsClient) {
         this.port = port;
         this.dir = dir;
         this.extraArgs = extraArgs;
         this.sentinel = sentinel;
+        this.tlsClient = tlsClient;
     }
 
     /** Starts a server; {@code extraArgs} are redis-server options such as {@code --appendonly yes}. */
     static RedisServer start(String... extraArgs) throws IOException, InterruptedException {
-        RedisServer s =
-                new RedisServer(freePort(), Files.createTempDirectory("locksmith-redis-it"), List.of(extraArgs), false);
+        RedisServer s = new RedisServer(
+                freePort(), Files.createTempDirectory("locksmith-redis-it"), List.of(extraArgs), false, null);
+        s.startProcess();
+        return s;
+    }
+
+    /**
+     * Starts a server with TLS on its port and no plain port; {@code extraArgs} name the certificates
+     * ({@code --tls-cert-file} and so on), {@code tlsClient} is how {@link #client()} (and so the
+     * readiness check) connects.
+     */
+    static RedisServer startTls(JedisClientConfig tlsClient, List<String> extraArgs)
+            throws IOException, InterruptedException {
+        RedisServer s = new RedisServer(
+                freePort(), Files.createTempDirectory("locksmith-redis-tls-it"), extraArgs, false, tlsClient);
         s.startProcess();
         return s;
     }
@@ -42,7 +64,7 @@ final class RedisServer implements AutoCloseable {
                 "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " 1\n"
                         + "sentinel down-after-milliseconds " + masterName + " 1000\n"
                         + "sentinel failover-timeout " + masterName + " 5000\n");
-        RedisServer s = new RedisServer(freePort(), dir, List.of(), true);
+        RedisServer s = new RedisServer(freePort(), dir, List.of(), true, null);
         s.startProcess();
         return s;
     }
@@ -58,11 +80,13 @@ final class RedisServer implements AutoCloseable {
     }
 
     String uri() {
-        return "redis://127.0.0.1:" + port;
+        return (tlsClient == null ? "redis" : "rediss") + "://127.0.0.1:" + port;
     }
 
     Jedis client() {
-        return new Jedis("127.0.0.1", port);
+        return tlsClient == null
+                ? new Jedis("127.0.0.1", port)
+                : new Jedis(new HostAndPort("127.0.0.1", port), tlsClient);
     }
 
     private void startProcess() throws IOException, InterruptedException {
@@ -71,9 +95,12 @@ final class RedisServer implements AutoCloseable {
         if (sentinel) {
             cmd.addAll(List.of(dir.resolve("sentinel.conf").toString(), "--sentinel"));
         }
+        if (tlsClient == null) {
+            cmd.addAll(List.of("--port", Integer.toString(port)));
+        } else {
+            cmd.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port)));
+        }
         cmd.addAll(List.of(
-                "--port",
-                Integer.toString(port),
                 "--bind",
                 "127.0.0.1",
                 "--dir",

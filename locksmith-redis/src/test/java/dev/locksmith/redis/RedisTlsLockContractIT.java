@@ -1,0 +1,45 @@
+package dev.locksmith.redis;
+
+import dev.locksmith.Locksmith;
+import dev.locksmith.testkit.LockContract;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.DefaultJedisClientConfig;
+
+/** The Lock contract over {@code rediss://}, against a TLS-only redis-server of its own with a throwaway CA. */
+class RedisTlsLockContractIT extends LockContract {
+    @TempDir
+    static Path dir;
+
+    private static RedisServer server;
+    private static String uri;
+
+    @BeforeAll
+    static void start() throws Exception {
+        TestCertificates certs = TestCertificates.create(dir);
+        String trust = "trustStore=" + URLEncoder.encode(certs.trustP12.toString(), StandardCharsets.UTF_8)
+                + "&trustStorePassword=" + TestCertificates.TRUST_PASSWORD;
+        RedisBackendProvider.Parsed p =
+                RedisBackendProvider.parse(URI.create("rediss://127.0.0.1?" + trust), Duration.ofSeconds(5));
+        server = RedisServer.startTls(p.tls(DefaultJedisClientConfig.builder()).build(), certs.serverArgs("no"));
+        uri = server.uri() + "?" + trust;
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Override
+    protected Locksmith.Builder clientBuilder() {
+        return Locksmith.builder().uri(uri);
+    }
+}
