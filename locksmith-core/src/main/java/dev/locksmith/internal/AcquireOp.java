@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
 /**
  * One acquisition: attempts driven by the retry policy and a deadline, and between attempts a
@@ -28,6 +27,15 @@ final class AcquireOp<R> implements Waiters.Waiter {
         R apply(AcquireResult result, long sentAt);
     }
 
+    /** One attempt against the store. */
+    interface Attempt {
+        /**
+         * @param queue whether a failed attempt should leave the owner in the store's wait queue
+         *     (false for single attempts and the last one at the deadline)
+         */
+        AcquireResult run(boolean queue);
+    }
+
     /** Undoes a result nobody will receive (the caller gave up meanwhile). */
     interface Undo<R> {
         void undo(R result);
@@ -37,8 +45,9 @@ final class AcquireOp<R> implements Waiters.Waiter {
     private final LeaseKind kind;
     private final String name;
     private final String key;
+    private final String owner;
     private final RetryPolicy retry;
-    private final Supplier<AcquireResult> attempt;
+    private final Attempt attempt;
     private final OnSuccess<R> onSuccess;
     private final Undo<R> undo;
     private final boolean single;
@@ -50,9 +59,14 @@ final class AcquireOp<R> implements Waiters.Waiter {
     private int attempts;
     private Duration previousDelay = Duration.ZERO;
     private String lastHolder;
+    /** Whether an attempt may have left the owner in the store's wait queue. */
+    private volatile boolean queued;
+
     private volatile TimeSource.Timeout timeout;
 
     /**
+     * @param owner who acquires, or {@code null} for an operation that only waits for the key to be
+     *     free (it is woken by every release instead of taking a turn)
      * @param maxWait how long to keep trying, or {@code null} for as long as the policy allows
      * @param single one attempt only: a held result completes with {@code null}
      */
@@ -61,16 +75,18 @@ final class AcquireOp<R> implements Waiters.Waiter {
             LeaseKind kind,
             String name,
             String key,
+            String owner,
             RetryPolicy retry,
             Duration maxWait,
             boolean single,
-            Supplier<AcquireResult> attempt,
+            Attempt attempt,
             OnSuccess<R> onSuccess,
             Undo<R> undo) {
         this.engine = engine;
         this.kind = kind;
         this.name = name;
         this.key = key;
+        this.owner = owner;
         this.retry = retry;
         this.single = single;
         this.attempt = attempt;
@@ -79,10 +95,14 @@ final class AcquireOp<R> implements Waiters.Waiter {
         this.start = engine.time().nanoTime();
         long wait = maxWait == null ? Long.MAX_VALUE : Durations.toNanosSaturated(maxWait);
         this.deadline = wait > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + wait;
-        // a caller that cancels the future gives up: stop waiting, and undo a late grant
+        // a caller that cancels the future gives up: stop waiting, and undo a late grant; a store
+        // that queued this owner forgets it, so that no release names a waiter that is gone
         result.whenComplete((r, e) -> {
             if (e != null) {
                 stopWaiting();
+                if (queued && owner != null) {
+                    engine.leaveQueue(kind, key, owner);
+                }
             }
         });
     }
@@ -125,7 +145,7 @@ final class AcquireOp<R> implements Waiters.Waiter {
 
     private void runAttempt() {
         long epoch = engine.waiters().epoch(kind, key);
-        AcquireResult r = attemptOnce();
+        AcquireResult r = attemptOnce(!single && engine.time().nanoTime() - deadline < 0);
         if (r == null) {
             return;
         }
@@ -159,7 +179,7 @@ final class AcquireOp<R> implements Waiters.Waiter {
      * One attempt against the store. Returns the held result, or null when the operation has
      * completed (acquired, failed, or given up by the caller).
      */
-    private AcquireResult attemptOnce() {
+    private AcquireResult attemptOnce(boolean queue) {
         if (result.isDone()) {
             return null;
         }
@@ -170,12 +190,13 @@ final class AcquireOp<R> implements Waiters.Waiter {
         long sentAt = engine.time().nanoTime();
         AcquireResult r;
         try {
-            r = engine.call(name, attempt);
+            r = engine.call(name, () -> attempt.run(queue));
         } catch (RuntimeException | Error e) {
             result.completeExceptionally(e);
             return null;
         }
         if (!r.isAcquired()) {
+            queued |= queue;
             return r;
         }
         R value;
@@ -219,13 +240,18 @@ final class AcquireOp<R> implements Waiters.Waiter {
 
     private void recheck(long wakeAt) {
         long epoch = engine.waiters().epoch(kind, key);
-        AcquireResult r = attemptOnce();
+        AcquireResult r = attemptOnce(true);
         if (r == null) {
             engine.waiters().remove(kind, key, this);
             return;
         }
         lastHolder = r.holder();
         armWait(wakeAt, epoch);
+    }
+
+    @Override
+    public String owner() {
+        return owner;
     }
 
     @Override

@@ -226,6 +226,21 @@ public final class Engine {
     }
 
     /** Runs {@code r} on the executor, falling back to the calling thread if it rejects the task. */
+    /** Tells the store, off the caller's thread, that {@code owner} no longer waits for {@code key}. */
+    void leaveQueue(LeaseKind kind, String key, String owner) {
+        if (closed) {
+            return;
+        }
+        execute(() -> {
+            try {
+                backend.leaveQueue(kind, key, owner);
+            } catch (RuntimeException e) {
+                // best effort: the store's entry expires by itself
+                LOG.log(System.Logger.Level.DEBUG, "could not leave the wait queue of " + key, e);
+            }
+        });
+    }
+
     void execute(Runnable r) {
         try {
             executor.execute(r);

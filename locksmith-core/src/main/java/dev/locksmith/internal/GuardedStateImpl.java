@@ -125,11 +125,13 @@ final class GuardedStateImpl<T> implements GuardedState<T> {
                 LeaseKind.LOCK,
                 name,
                 key,
+                null,
                 lockOptions.retry(),
                 maxWait,
                 false,
-                () -> engine.backend()
-                        .inspect(key)
+                watch -> (watch
+                                ? engine.backend().inspectOrWatch(key)
+                                : engine.backend().inspect(key))
                         .map(holder -> AcquireResult.held(holder.owner(), holder.remaining()))
                         .orElseGet(() -> AcquireResult.acquired(0, Duration.ZERO)),
                 (r, sentAt) -> read(),

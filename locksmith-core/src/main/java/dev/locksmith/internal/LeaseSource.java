@@ -24,8 +24,8 @@ abstract class LeaseSource {
         this.options = options;
     }
 
-    /** One store attempt for {@code owner}. */
-    abstract AcquireResult attempt(String owner, Duration ttl);
+    /** One store attempt for {@code owner}; with {@code queue}, a failed one queues the owner. */
+    abstract AcquireResult attempt(String owner, Duration ttl, boolean queue);
 
     AcquireOp<Lease> op(Duration maxWait, boolean single) {
         engine.checkOpen();
@@ -36,10 +36,11 @@ abstract class LeaseSource {
                 kind,
                 name,
                 key,
+                owner,
                 options.retry(),
                 maxWait,
                 single,
-                () -> attempt(owner, ttl),
+                queue -> attempt(owner, ttl, queue),
                 (r, sentAt) -> {
                     LeaseImpl lease = new LeaseImpl(
                             engine, kind, name, key, owner, r.fencingToken(), r.ttl(), options.autoExtend(), sentAt);

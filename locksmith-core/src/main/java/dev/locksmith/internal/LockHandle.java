@@ -20,8 +20,10 @@ final class LockHandle extends LeaseSource implements DistributedLock {
     }
 
     @Override
-    AcquireResult attempt(String owner, Duration ttl) {
-        return engine.backend().tryAcquire(key, owner, ttl);
+    AcquireResult attempt(String owner, Duration ttl, boolean queue) {
+        return queue
+                ? engine.backend().tryAcquireOrQueue(key, owner, ttl)
+                : engine.backend().tryAcquire(key, owner, ttl);
     }
 
     @Override

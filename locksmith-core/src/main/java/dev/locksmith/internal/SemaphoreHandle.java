@@ -18,8 +18,10 @@ final class SemaphoreHandle extends LeaseSource implements DistributedSemaphore 
     }
 
     @Override
-    AcquireResult attempt(String owner, Duration ttl) {
-        return engine.backend().tryAcquirePermit(key, owner, permits, ttl);
+    AcquireResult attempt(String owner, Duration ttl, boolean queue) {
+        return queue
+                ? engine.backend().tryAcquirePermitOrQueue(key, owner, permits, ttl)
+                : engine.backend().tryAcquirePermit(key, owner, permits, ttl);
     }
 
     @Override

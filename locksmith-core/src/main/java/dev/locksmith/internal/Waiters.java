@@ -11,13 +11,19 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Waiters of this client, per lock or semaphore key. One store subscription per waited-on key,
- * opened by the first waiter and closed with the last. A release wakes one waiter, not all: only
- * one of them can win, and the winner's own release wakes the next.
+ * opened by the first waiter and closed with the last. A release wakes one acquirer, not all: only
+ * one of them can win, and the winner's own release wakes the next. When the store names the
+ * waiter it chose from its wait queue, only that one is woken, and only in the client that has it,
+ * so one release costs one attempt however many processes wait. Watchers (waiters that only wait
+ * for the key to be free) are all woken by every release.
  */
 final class Waiters {
 
     /** Something waiting for a key to be released. */
     interface Waiter {
+        /** The owner it acquires for, or {@code null} for a watcher. */
+        String owner();
+
         /** Wakes the waiter; false if it no longer waits (it timed out, was cancelled or already woke). */
         boolean wake();
     }
@@ -61,7 +67,7 @@ final class Waiters {
             // Subscribe outside compute(): a store may call back into this map from its thread.
             Subscription s;
             try {
-                s = backend.subscribe(kind, key, () -> wakeOne(id));
+                s = backend.subscribe(kind, key, next -> released(id, next));
             } catch (RuntimeException e) {
                 Engine.LOG.log(
                         System.Logger.Level.WARNING,
@@ -106,7 +112,7 @@ final class Waiters {
 
     /** A release by this client, for stores that do not notify: wake a local waiter directly. */
     void localRelease(LeaseKind kind, String key) {
-        wakeOne(id(kind, key));
+        released(id(kind, key), null);
     }
 
     /** The release counter of a key; it changes whenever a release of that key (or one sharing its stripe) is heard. */
@@ -118,22 +124,46 @@ final class Waiters {
         return (id.hashCode() & Integer.MAX_VALUE) % EPOCH_STRIPES;
     }
 
-    private void wakeOne(String id) {
+    /**
+     * A release of {@code id}: wakes every watcher, and the acquirer named {@code next} if it is
+     * here, or any one acquirer when the store named none. A named acquirer that is here but no
+     * longer waits hands its turn to another of ours. A woken waiter removes itself; one that no
+     * longer waits is dropped.
+     */
+    private void released(String id, String next) {
         releaseEpochs.incrementAndGet(stripe(id));
-        while (true) {
-            KeyWaiters kw = byKey.get(id);
-            if (kw == null) {
+        KeyWaiters kw = byKey.get(id);
+        if (kw == null) {
+            return;
+        }
+        for (Waiter w : kw.queue) {
+            if (w.owner() == null && !w.wake()) {
+                kw.queue.remove(w);
+            }
+        }
+        if (next != null) {
+            Waiter chosen = null;
+            for (Waiter w : kw.queue) {
+                if (next.equals(w.owner())) {
+                    chosen = w;
+                    break;
+                }
+            }
+            if (chosen == null) {
+                return; // another client's waiter (or one of ours with its attempt in flight)
+            }
+            if (chosen.wake()) {
                 return;
             }
-            Waiter w = kw.queue.peek();
-            if (w == null) {
-                return;
+            kw.queue.remove(chosen);
+        }
+        for (Waiter w : kw.queue) {
+            if (w.owner() != null) {
+                if (w.wake()) {
+                    return;
+                }
+                kw.queue.remove(w);
             }
-            // The woken waiter removes itself; a waiter that no longer waits is skipped.
-            if (w.wake()) {
-                return;
-            }
-            kw.queue.remove(w);
         }
     }
 

@@ -94,11 +94,42 @@ public interface Backend extends AutoCloseable {
     WriteOutcome writeState(String key, String owner, long fencingToken, byte[] value, Duration valueTtl);
 
     /**
-     * Registers {@code onRelease} to run when the lock (or a permit) of {@code key} is released,
+     * Registers {@code listener} to be told when the lock (or a permit) of {@code key} is released,
      * by any client. It runs on a store thread and must not block. Stores without notifications
      * return {@link Subscription#NONE}.
      */
-    Subscription subscribe(LeaseKind kind, String key, Runnable onRelease);
+    Subscription subscribe(LeaseKind kind, String key, ReleaseListener listener);
+
+    /**
+     * As {@link #tryAcquire}, and when the lock is held, also puts {@code owner} in the key's wait
+     * queue (or keeps its place there), so that a release can name it as the waiter to try next.
+     * The entry must outlive the holder's remaining lease; a grant takes the owner out of the
+     * queue. Stores without a wait queue keep the default, a plain {@link #tryAcquire}.
+     */
+    default AcquireResult tryAcquireOrQueue(String key, String owner, Duration ttl) {
+        return tryAcquire(key, owner, ttl);
+    }
+
+    /** As {@link #tryAcquirePermit}, queueing {@code owner} like {@link #tryAcquireOrQueue}. */
+    default AcquireResult tryAcquirePermitOrQueue(String key, String owner, int maxPermits, Duration ttl) {
+        return tryAcquirePermit(key, owner, maxPermits, ttl);
+    }
+
+    /**
+     * As {@link #inspect}, and when the lock is held, also asks that the next release be
+     * published even if no acquirer waits, for those waiting only to see the lock free ({@code
+     * GuardedState.awaitUnlocked}). Default: a plain {@link #inspect}.
+     */
+    default Optional<LockInfo> inspectOrWatch(String key) {
+        return inspect(key);
+    }
+
+    /**
+     * Takes {@code owner} out of the wait queue of {@code key} after it gave up waiting (timed out
+     * or was cancelled), so that no release names a waiter that is gone. Best effort: entries also
+     * expire by themselves. Default: nothing.
+     */
+    default void leaveQueue(LeaseKind kind, String key, String owner) {}
 
     /** Closes what this backend created; never closes a client the user supplied. */
     @Override

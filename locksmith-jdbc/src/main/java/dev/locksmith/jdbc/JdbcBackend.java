@@ -8,6 +8,7 @@ import dev.locksmith.spi.AcquireResult;
 import dev.locksmith.spi.Backend;
 import dev.locksmith.spi.Capabilities;
 import dev.locksmith.spi.LeaseRef;
+import dev.locksmith.spi.ReleaseListener;
 import dev.locksmith.spi.StoredState;
 import dev.locksmith.spi.Subscription;
 import dev.locksmith.spi.WriteOutcome;
@@ -488,14 +489,15 @@ public final class JdbcBackend implements Backend {
     // ---------------------------------------------------------------- notifications
 
     @Override
-    public Subscription subscribe(LeaseKind kind, String key, Runnable onRelease) {
+    public Subscription subscribe(LeaseKind kind, String key, ReleaseListener onRelease) {
         Objects.requireNonNull(kind, "kind");
         checkKey(key);
         Objects.requireNonNull(onRelease, "onRelease");
         if (listener == null || closed) {
             return Subscription.NONE;
         }
-        return listener.subscribe(kind, key, onRelease);
+        // NOTIFY names no waiter (there is no wait queue here): each client lets one of its own try
+        return listener.subscribe(kind, key, () -> onRelease.released(null));
     }
 
     @Override

@@ -26,9 +26,9 @@ class PostgresBackendIT extends AbstractBackendIT {
         CountDownLatch lockReleased = new CountDownLatch(1);
         CountDownLatch permitReleased = new CountDownLatch(1);
         AtomicInteger otherKey = new AtomicInteger();
-        try (Subscription s1 = backend.subscribe(LeaseKind.LOCK, k, lockReleased::countDown);
-                Subscription s2 = backend.subscribe(LeaseKind.PERMIT, k, permitReleased::countDown);
-                Subscription s3 = backend.subscribe(LeaseKind.LOCK, key("other"), otherKey::incrementAndGet)) {
+        try (Subscription s1 = backend.subscribe(LeaseKind.LOCK, k, next -> lockReleased.countDown());
+                Subscription s2 = backend.subscribe(LeaseKind.PERMIT, k, next -> permitReleased.countDown());
+                Subscription s3 = backend.subscribe(LeaseKind.LOCK, key("other"), next -> otherKey.incrementAndGet())) {
             backend.tryAcquire(k, "o1", LONG);
             assertThat(backend.release(k, "o1")).isTrue();
             assertThat(lockReleased.await(10, TimeUnit.SECONDS)).isTrue();
@@ -44,7 +44,7 @@ class PostgresBackendIT extends AbstractBackendIT {
     void forceReleaseNotifies() throws InterruptedException {
         String k = key("f");
         CountDownLatch released = new CountDownLatch(1);
-        try (Subscription s = backend.subscribe(LeaseKind.LOCK, k, released::countDown)) {
+        try (Subscription s = backend.subscribe(LeaseKind.LOCK, k, next -> released.countDown())) {
             backend.tryAcquire(k, "o1", LONG);
             backend.forceRelease(k);
             assertThat(released.await(10, TimeUnit.SECONDS)).isTrue();
@@ -81,7 +81,7 @@ class PostgresBackendIT extends AbstractBackendIT {
     void listenerReconnectsAndWakesSubscribers() throws Exception {
         String k = key("relisten");
         java.util.concurrent.Semaphore wakes = new java.util.concurrent.Semaphore(0);
-        try (Subscription s = backend.subscribe(LeaseKind.LOCK, k, wakes::release)) {
+        try (Subscription s = backend.subscribe(LeaseKind.LOCK, k, next -> wakes.release())) {
             assertThat(terminateSessions("LISTEN \"" + prefix + "release\"")).isEqualTo(1);
             // after reconnecting, every subscriber is woken once (notifications may have been missed)
             assertThat(wakes.tryAcquire(15, TimeUnit.SECONDS)).isTrue();

@@ -53,9 +53,12 @@ final class KeyLayout {
         return bytes(base(key) + "fence");
     }
 
-    /** The set of owners waiting for the lock: a release publishes only while it exists. */
-    byte[] lockWaiters(String key) {
-        return bytes(base(key) + "lwait");
+    /**
+     * The lock's wait queue: sorted set, member a waiting owner ({@code ''} for watchers), score the
+     * server millisecond its entry lapses. A release publishes only while it exists.
+     */
+    byte[] lockQueue(String key) {
+        return bytes(base(key) + "lq");
     }
 
     /** Sorted set: member owner, score expiry in server milliseconds. */
@@ -68,8 +71,9 @@ final class KeyLayout {
         return bytes(base(key) + "ptok");
     }
 
-    byte[] permitWaiters(String key) {
-        return bytes(base(key) + "pwait");
+    /** The semaphore's wait queue, laid out like {@link #lockQueue}. */
+    byte[] permitQueue(String key) {
+        return bytes(base(key) + "pq");
     }
 
     /** Hash: {@code v} the value, {@code t} the token of the writer. */

@@ -8,6 +8,7 @@ import dev.locksmith.spi.AcquireResult;
 import dev.locksmith.spi.Backend;
 import dev.locksmith.spi.Capabilities;
 import dev.locksmith.spi.LeaseRef;
+import dev.locksmith.spi.ReleaseListener;
 import dev.locksmith.spi.StoredState;
 import dev.locksmith.spi.Subscription;
 import dev.locksmith.spi.WriteOutcome;
@@ -48,8 +49,8 @@ public final class RedisBackend implements Backend {
     private final RedisOptions options;
     private final KeyLayout keys;
     private final byte[] channel;
-    private final byte[] waitMarkerMs;
-    private final ReleaseListener listener;
+    private final byte[] queueSlackMs;
+    private final ReleaseChannel listener;
     private final Capabilities capabilities;
 
     RedisBackend(UnifiedJedis jedis, boolean ownsClient, RedisOptions options, Duration connectTimeout) {
@@ -62,8 +63,8 @@ public final class RedisBackend implements Backend {
         this.options = options;
         this.keys = new KeyLayout(options.keyPrefix());
         this.channel = KeyLayout.bytes(keys.channel());
-        this.waitMarkerMs = num(options.waitMarkerSlack().toMillis());
-        this.listener = new ReleaseListener(jedis, keys.channel(), connectTimeout);
+        this.queueSlackMs = num(options.waitMarkerSlack().toMillis());
+        this.listener = new ReleaseChannel(jedis, keys.channel(), connectTimeout);
         this.capabilities = new Capabilities(
                 true, false, options.durableTokens(), false, Duration.ofMillis(1), Duration.ofMillis(1), true, true);
     }
@@ -91,11 +92,21 @@ public final class RedisBackend implements Backend {
 
     @Override
     public AcquireResult tryAcquire(String key, String owner, Duration ttl) {
+        return acquire(key, owner, ttl, NO);
+    }
+
+    /** Queues {@code owner} in the key's wait queue when the lock is held; a release names the first live one. */
+    @Override
+    public AcquireResult tryAcquireOrQueue(String key, String owner, Duration ttl) {
+        return acquire(key, owner, ttl, YES);
+    }
+
+    private AcquireResult acquire(String key, String owner, Duration ttl, byte[] queue) {
         List<?> r = list(runGrant(
                 key,
                 Scripts.ACQUIRE,
-                List.of(keys.lock(key), keys.fence(key), keys.lockWaiters(key)),
-                List.of(b(owner), ms(ttl), waitMarkerMs),
+                List.of(keys.lock(key), keys.fence(key), keys.lockQueue(key)),
+                List.of(b(owner), ms(ttl), queueSlackMs, queue),
                 () -> release(key, owner)));
         if (isOne(r.get(0))) {
             return AcquireResult.acquired(parseLong(r.get(1)), Duration.ofMillis(ttlMs(ttl)));
@@ -114,13 +125,24 @@ public final class RedisBackend implements Backend {
         return isOne(run(
                 key,
                 Scripts.RELEASE,
-                List.of(keys.lock(key), keys.lockWaiters(key)),
-                List.of(b(owner), channel, b(ReleaseListener.payload(LeaseKind.LOCK, key)))));
+                List.of(keys.lock(key), keys.lockQueue(key)),
+                List.of(b(owner), channel, b(ReleaseChannel.payload(LeaseKind.LOCK, key)))));
     }
 
     @Override
     public Optional<LockInfo> inspect(String key) {
-        List<?> r = list(run(key, Scripts.INSPECT, List.of(keys.lock(key)), List.of()));
+        return inspect(key, NO);
+    }
+
+    /** Marks the key watched while held, so that its next release is published even with no acquirer queued. */
+    @Override
+    public Optional<LockInfo> inspectOrWatch(String key) {
+        return inspect(key, YES);
+    }
+
+    private Optional<LockInfo> inspect(String key, byte[] watch) {
+        List<?> r = list(
+                run(key, Scripts.INSPECT, List.of(keys.lock(key), keys.lockQueue(key)), List.of(watch, queueSlackMs)));
         if (r.isEmpty()) {
             return Optional.empty();
         }
@@ -129,14 +151,23 @@ public final class RedisBackend implements Backend {
 
     @Override
     public AcquireResult tryAcquirePermit(String key, String owner, int maxPermits, Duration ttl) {
+        return acquirePermit(key, owner, maxPermits, ttl, NO);
+    }
+
+    @Override
+    public AcquireResult tryAcquirePermitOrQueue(String key, String owner, int maxPermits, Duration ttl) {
+        return acquirePermit(key, owner, maxPermits, ttl, YES);
+    }
+
+    private AcquireResult acquirePermit(String key, String owner, int maxPermits, Duration ttl, byte[] queue) {
         if (maxPermits < 1) {
             throw new IllegalArgumentException("maxPermits must be at least 1, was " + maxPermits);
         }
         List<?> r = list(runGrant(
                 key,
                 Scripts.ACQUIRE_PERMIT,
-                List.of(keys.permits(key), keys.permitTokens(key), keys.fence(key), keys.permitWaiters(key)),
-                List.of(b(owner), num(maxPermits), ms(ttl), waitMarkerMs),
+                List.of(keys.permits(key), keys.permitTokens(key), keys.fence(key), keys.permitQueue(key)),
+                List.of(b(owner), num(maxPermits), ms(ttl), queueSlackMs, queue),
                 () -> releasePermit(key, owner)));
         if (isOne(r.get(0))) {
             return AcquireResult.acquired(parseLong(r.get(1)), Duration.ofMillis(ttlMs(ttl)));
@@ -158,8 +189,8 @@ public final class RedisBackend implements Backend {
         return isOne(run(
                 key,
                 Scripts.RELEASE_PERMIT,
-                List.of(keys.permits(key), keys.permitTokens(key), keys.permitWaiters(key)),
-                List.of(b(owner), channel, b(ReleaseListener.payload(LeaseKind.PERMIT, key)))));
+                List.of(keys.permits(key), keys.permitTokens(key), keys.permitQueue(key)),
+                List.of(b(owner), channel, b(ReleaseChannel.payload(LeaseKind.PERMIT, key)))));
     }
 
     @Override
@@ -253,12 +284,12 @@ public final class RedisBackend implements Backend {
                         keys.lock(key),
                         keys.permits(key),
                         keys.permitTokens(key),
-                        keys.lockWaiters(key),
-                        keys.permitWaiters(key)),
+                        keys.lockQueue(key),
+                        keys.permitQueue(key)),
                 List.of(
                         channel,
-                        b(ReleaseListener.payload(LeaseKind.LOCK, key)),
-                        b(ReleaseListener.payload(LeaseKind.PERMIT, key)))));
+                        b(ReleaseChannel.payload(LeaseKind.LOCK, key)),
+                        b(ReleaseChannel.payload(LeaseKind.PERMIT, key)))));
         List<LockInfo> out = new ArrayList<>();
         String lockValue = str(r.get(0));
         if (!lockValue.isEmpty()) {
@@ -295,11 +326,20 @@ public final class RedisBackend implements Backend {
     }
 
     @Override
-    public Subscription subscribe(LeaseKind kind, String key, Runnable onRelease) {
+    public Subscription subscribe(LeaseKind kind, String key, ReleaseListener onRelease) {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(onRelease, "onRelease");
         return listener.subscribe(kind, key, onRelease);
+    }
+
+    @Override
+    public void leaveQueue(LeaseKind kind, String key, String owner) {
+        try {
+            jedis.zrem(kind == LeaseKind.LOCK ? keys.lockQueue(key) : keys.permitQueue(key), b(owner));
+        } catch (JedisException e) {
+            throw failure(key, "leaveQueue", e);
+        }
     }
 
     @Override
@@ -317,6 +357,8 @@ public final class RedisBackend implements Backend {
 
     // ---- helpers
 
+    private static final byte[] YES = {'1'};
+    private static final byte[] NO = {'0'};
     private static final byte[] L = {'L'};
     private static final byte[] P = {'P'};
     private static final byte[] V = {'v'};

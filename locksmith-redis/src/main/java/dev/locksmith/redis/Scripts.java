@@ -29,30 +29,52 @@ final class Scripts {
             end
             """;
 
+    private static final String SERVER_NOW = """
+            local function server_now()
+              local t = redis.call('TIME')
+              return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            end
+            """;
+
     /**
-     * Waiters: a set of the owners whose attempt failed, living as long as the holder's lease plus
-     * a slack. A grant removes its owner; a release publishes while the set is not empty. Waiters
-     * that gave up stay until the set expires, costing at most some needless notifications.
+     * The wait queue of a key: a sorted set of waiting owners scored by the server time at which
+     * their entry lapses (the holder's remaining lease plus a slack; the waiter looks again before
+     * then). The member {@code ''} stands for watchers, who only wait for the key to be free. A
+     * failed queued attempt adds or refreshes its owner; a grant removes it; a release takes the
+     * first live owner out and publishes {@code "<payload>\n<owner>"}, so that only that waiter
+     * tries. It publishes {@code "<payload>\n"} (anyone may try) when only watchers wait, and nothing
+     * when nobody does. An owner that gave up is taken out by the client, or lapses.
      */
-    private static final String WAITERS = """
-            local function wait_on(set, owner, ms)
-              redis.call('SADD', set, owner)
-              if redis.call('PTTL', set) < ms then
-                redis.call('PEXPIRE', set, string.format('%d', ms))
+    private static final String QUEUE = SERVER_NOW + """
+            local function enqueue(q, member, ms)
+              local exp = server_now() + ms
+              local s = redis.call('ZSCORE', q, member)
+              if not s or tonumber(s) < exp then
+                redis.call('ZADD', q, string.format('%d', exp), member)
+              end
+              if redis.call('PTTL', q) < ms then
+                redis.call('PEXPIRE', q, string.format('%d', ms))
               end
             end
-            local function publish_if_waited(set, channel, payload)
-              if redis.call('EXISTS', set) == 1 then
-                redis.call('PUBLISH', channel, payload)
+            local function notify_next(q, channel, payload)
+              if redis.call('EXISTS', q) == 0 then return end
+              redis.call('ZREMRANGEBYSCORE', q, '-inf', string.format('%d', server_now()))
+              local watched = redis.call('ZSCORE', q, '')
+              local nxt = ''
+              for _, m in ipairs(redis.call('ZRANGE', q, 0, 1)) do
+                if m ~= '' then
+                  nxt = m
+                  break
+                end
+              end
+              if nxt ~= '' then redis.call('ZREM', q, nxt) end
+              if nxt ~= '' or watched then
+                redis.call('PUBLISH', channel, payload .. '\\n' .. nxt)
               end
             end
             """;
 
     private static final String PERMIT_HELPERS = """
-            local function server_now()
-              local t = redis.call('TIME')
-              return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            end
             local function prune(z, h, now)
               local gone = redis.call('ZRANGEBYSCORE', z, '-inf', string.format('%d', now))
               if #gone > 0 then
@@ -73,8 +95,11 @@ final class Scripts {
             end
             """;
 
-    /** KEYS lock, fence, lwait; ARGV owner, ttlMs, waitMarkerMs. Returns {1, token} or {0, holder, pttl}. */
-    static final Script ACQUIRE = Script.of("acquire", OWNER_OF + WAITERS + """
+    /**
+     * KEYS lock, fence, lq; ARGV owner, ttlMs, queueSlackMs, queue ('1' to queue on failure).
+     * Returns {1, token} or {0, holder, pttl}.
+     */
+    static final Script ACQUIRE = Script.of("acquire", OWNER_OF + QUEUE + """
             local v = redis.call('GET', KEYS[1])
             if v then
               local owner, token = owner_of(v)
@@ -83,12 +108,14 @@ final class Scripts {
                 return {1, token}
               end
               local pttl = redis.call('PTTL', KEYS[1])
-              wait_on(KEYS[3], ARGV[1], math.max(pttl, 0) + tonumber(ARGV[3]))
+              if ARGV[4] == '1' then
+                enqueue(KEYS[3], ARGV[1], math.max(pttl, 0) + tonumber(ARGV[3]))
+              end
               return {0, owner, pttl}
             end
             local t = string.format('%d', redis.call('INCR', KEYS[2]))
             redis.call('SET', KEYS[1], t .. '|' .. ARGV[1], 'PX', ARGV[2])
-            redis.call('SREM', KEYS[3], ARGV[1])
+            redis.call('ZREM', KEYS[3], ARGV[1])
             return {1, t}
             """);
 
@@ -102,29 +129,36 @@ final class Scripts {
             return 0
             """);
 
-    /** KEYS lock, lwait; ARGV owner, channel, payload. Publishes only while someone waits. */
-    static final Script RELEASE = Script.of("release", OWNER_OF + WAITERS + """
+    /** KEYS lock, lq; ARGV owner, channel, payload. Publishes only while someone waits. */
+    static final Script RELEASE = Script.of("release", OWNER_OF + QUEUE + """
             local v = redis.call('GET', KEYS[1])
             if v and owner_of(v) == ARGV[1] then
               redis.call('DEL', KEYS[1])
-              publish_if_waited(KEYS[2], ARGV[2], ARGV[3])
+              notify_next(KEYS[2], ARGV[2], ARGV[3])
               return 1
             end
             return 0
             """);
 
-    /** KEYS lock. Returns {value, pttl} or {}. */
-    static final Script INSPECT = Script.of("inspect", """
+    /**
+     * KEYS lock, lq; ARGV watch ('1' to have the next release published), queueSlackMs. Returns
+     * {value, pttl} or {}.
+     */
+    static final Script INSPECT = Script.of("inspect", QUEUE + """
             local v = redis.call('GET', KEYS[1])
             if not v then return {} end
-            return {v, redis.call('PTTL', KEYS[1])}
+            local pttl = redis.call('PTTL', KEYS[1])
+            if ARGV[1] == '1' then
+              enqueue(KEYS[2], '', math.max(pttl, 0) + tonumber(ARGV[2]))
+            end
+            return {v, pttl}
             """);
 
     /**
-     * KEYS permits, ptok, fence, pwait; ARGV owner, maxPermits, ttlMs, waitMarkerMs. Returns {1,
-     * token} or {0, earliestRemainingMs}.
+     * KEYS permits, ptok, fence, pq; ARGV owner, maxPermits, ttlMs, queueSlackMs, queue ('1' to
+     * queue on failure). Returns {1, token} or {0, earliestRemainingMs}.
      */
-    static final Script ACQUIRE_PERMIT = Script.of("acquirePermit", PERMIT_HELPERS + WAITERS + """
+    static final Script ACQUIRE_PERMIT = Script.of("acquirePermit", QUEUE + PERMIT_HELPERS + """
             local now = server_now()
             prune(KEYS[1], KEYS[2], now)
             local exp = string.format('%d', now + tonumber(ARGV[3]))
@@ -139,17 +173,19 @@ final class Scripts {
               redis.call('ZADD', KEYS[1], exp, ARGV[1])
               redis.call('HSET', KEYS[2], 't:' .. ARGV[1], t, 'max', ARGV[2])
               keep(KEYS[1], KEYS[2], now)
-              redis.call('SREM', KEYS[4], ARGV[1])
+              redis.call('ZREM', KEYS[4], ARGV[1])
               return {1, t}
             end
             local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
             local rem = math.max(tonumber(first[2]) - now, 0)
-            wait_on(KEYS[4], ARGV[1], rem + tonumber(ARGV[4]))
+            if ARGV[5] == '1' then
+              enqueue(KEYS[4], ARGV[1], rem + tonumber(ARGV[4]))
+            end
             return {0, rem}
             """);
 
     /** KEYS permits, ptok; ARGV owner, ttlMs. Returns 1 if renewed. */
-    static final Script EXTEND_PERMIT = Script.of("extendPermit", PERMIT_HELPERS + """
+    static final Script EXTEND_PERMIT = Script.of("extendPermit", SERVER_NOW + PERMIT_HELPERS + """
             local now = server_now()
             prune(KEYS[1], KEYS[2], now)
             if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
@@ -160,21 +196,21 @@ final class Scripts {
             return 0
             """);
 
-    /** KEYS permits, ptok, pwait; ARGV owner, channel, payload. */
-    static final Script RELEASE_PERMIT = Script.of("releasePermit", PERMIT_HELPERS + WAITERS + """
+    /** KEYS permits, ptok, pq; ARGV owner, channel, payload. */
+    static final Script RELEASE_PERMIT = Script.of("releasePermit", QUEUE + PERMIT_HELPERS + """
             local now = server_now()
             prune(KEYS[1], KEYS[2], now)
             if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
               redis.call('HDEL', KEYS[2], 't:' .. ARGV[1])
               keep(KEYS[1], KEYS[2], now)
-              publish_if_waited(KEYS[3], ARGV[2], ARGV[3])
+              notify_next(KEYS[3], ARGV[2], ARGV[3])
               return 1
             end
             return 0
             """);
 
     /** KEYS permits, ptok. Returns {max, owner1, remaining1, token1, ...} or {} when none live. */
-    static final Script INSPECT_PERMITS = Script.of("inspectPermits", PERMIT_HELPERS + """
+    static final Script INSPECT_PERMITS = Script.of("inspectPermits", SERVER_NOW + PERMIT_HELPERS + """
             local now = server_now()
             local live = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. string.format('%d', now), '+inf', 'WITHSCORES')
             if #live == 0 then return {} end
@@ -191,7 +227,7 @@ final class Scripts {
      * KEYS: per lease, the lock key (kind L) or the permits and ptok keys (kind P); ARGV: per lease
      * kind, owner, ttlMs. Returns one 0/1 per lease.
      */
-    static final Script EXTEND_ALL = Script.of("extendAll", OWNER_OF + PERMIT_HELPERS + """
+    static final Script EXTEND_ALL = Script.of("extendAll", OWNER_OF + SERVER_NOW + PERMIT_HELPERS + """
             local out = {}
             local k = 1
             local now = nil
@@ -224,10 +260,16 @@ final class Scripts {
             """);
 
     /**
-     * KEYS lock, permits, ptok, lwait, pwait; ARGV channel, lockPayload, permitPayload. Returns {lock
-     * value or '', lock pttl, owner1, remaining1, token1, ...}.
+     * KEYS lock, permits, ptok, lq, pq; ARGV channel, lockPayload, permitPayload. Returns {lock
+     * value or '', lock pttl, owner1, remaining1, token1, ...}. Names no waiter: several permits may
+     * be freed at once, so every client lets one of its waiters try.
      */
-    static final Script FORCE_RELEASE = Script.of("forceRelease", PERMIT_HELPERS + WAITERS + """
+    static final Script FORCE_RELEASE = Script.of("forceRelease", SERVER_NOW + PERMIT_HELPERS + """
+            local function publish_if_waited(q, channel, payload)
+              if redis.call('EXISTS', q) == 1 then
+                redis.call('PUBLISH', channel, payload .. '\\n')
+              end
+            end
             local now = server_now()
             local v = redis.call('GET', KEYS[1])
             local out = {v or '', v and redis.call('PTTL', KEYS[1]) or 0}

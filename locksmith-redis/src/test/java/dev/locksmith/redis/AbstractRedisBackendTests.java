@@ -265,7 +265,7 @@ abstract class AbstractRedisBackendTests {
     }
 
     @Test
-    void releaseWakesSubscribersOnAnotherClientAndPublishesOnlyWhenSomeoneWaits() throws Exception {
+    void aReleaseNamesTheNextQueuedWaiterAndPublishesOnlyWhenSomeoneWaits() throws Exception {
         String k = key();
         BlockingQueue<String> seen = new LinkedBlockingQueue<>();
         CountDownLatch subscribed = new CountDownLatch(1);
@@ -283,33 +283,50 @@ abstract class AbstractRedisBackendTests {
         Thread t = new Thread(() -> raw.subscribe(spy, bytes(prefix + "release")));
         t.setDaemon(true);
         t.start();
-        try {
+        BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+        try (Subscription sub = other.subscribe(LeaseKind.LOCK, k, next -> heard.add(String.valueOf(next)));
+                Subscription permitSub = other.subscribe(LeaseKind.PERMIT, k, next -> heard.add("P" + next))) {
             assertThat(subscribed.await(10, TimeUnit.SECONDS)).isTrue();
             // nobody waits: nothing is published
             backend.tryAcquire(k, "a", LONG);
             backend.release(k, "a");
-            // now someone waits
+            // a single attempt that failed does not queue: still nothing
             backend.tryAcquire(k, "a", LONG);
-            CountDownLatch woke = new CountDownLatch(1);
-            try (Subscription sub = other.subscribe(LeaseKind.LOCK, k, woke::countDown)) {
-                assertThat(other.tryAcquire(k, "b", LONG).isAcquired()).isFalse();
-                assertThat(backend.release(k, "a")).isTrue();
-                assertThat(woke.await(10, TimeUnit.SECONDS)).isTrue();
-            }
-            assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("L" + k);
-            // the only waiter got it: its release publishes nothing
-            assertThat(other.tryAcquire(k, "b", LONG).isAcquired()).isTrue();
-            assertThat(other.release(k, "b")).isTrue();
+            assertThat(other.tryAcquire(k, "b", LONG).isAcquired()).isFalse();
+            assertThat(backend.release(k, "a")).isTrue();
+            // two queued waiters: each release names one of them, and takes it out of the queue
+            backend.tryAcquire(k, "a", LONG);
+            assertThat(other.tryAcquireOrQueue(k, "b", LONG).isAcquired()).isFalse();
+            assertThat(other.tryAcquireOrQueue(k, "c", LONG).isAcquired()).isFalse();
+            assertThat(backend.release(k, "a")).isTrue();
+            String first = heard.poll(10, TimeUnit.SECONDS);
+            assertThat(first).isIn("b", "c");
+            assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("L" + k + "\n" + first);
+            assertThat(other.tryAcquire(k, first, LONG).isAcquired()).isTrue();
+            assertThat(other.release(k, first)).isTrue();
+            String second = first.equals("b") ? "c" : "b";
+            assertThat(heard.poll(10, TimeUnit.SECONDS)).isEqualTo(second);
+            assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("L" + k + "\n" + second);
+            // a waiter that left the queue is not named, and with nobody else waiting nothing is published
+            backend.tryAcquire(k, "a", LONG);
+            assertThat(other.tryAcquireOrQueue(k, "d", LONG).isAcquired()).isFalse();
+            other.leaveQueue(LeaseKind.LOCK, k, "d");
+            assertThat(backend.release(k, "a")).isTrue();
+            // a watcher gets the release published, naming nobody
+            backend.tryAcquire(k, "a", LONG);
+            assertThat(other.inspectOrWatch(k)).isPresent();
+            assertThat(backend.release(k, "a")).isTrue();
+            assertThat(heard.poll(10, TimeUnit.SECONDS)).isEqualTo("null");
+            assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("L" + k + "\n");
             // the same for a permit
             backend.tryAcquirePermit(k, "a", 1, LONG);
-            CountDownLatch permitWoke = new CountDownLatch(1);
-            try (Subscription sub = other.subscribe(LeaseKind.PERMIT, k, permitWoke::countDown)) {
-                assertThat(other.tryAcquirePermit(k, "b", 1, LONG).isAcquired()).isFalse();
-                backend.releasePermit(k, "a");
-                assertThat(permitWoke.await(10, TimeUnit.SECONDS)).isTrue();
-            }
-            assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("P" + k);
-            assertThat(seen).isEmpty();
+            assertThat(other.tryAcquirePermitOrQueue(k, "b", 1, LONG).isAcquired())
+                    .isFalse();
+            assertThat(backend.releasePermit(k, "a")).isTrue();
+            assertThat(heard.poll(10, TimeUnit.SECONDS)).isEqualTo("Pb");
+            assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("P" + k + "\nb");
+            assertThat(seen).as("nothing else was published").isEmpty();
+            assertThat(heard).isEmpty();
         } finally {
             spy.unsubscribe();
             t.join(5000);
@@ -320,7 +337,7 @@ abstract class AbstractRedisBackendTests {
     void manyWaitedOnKeysShareOneSubscriptionConnection() {
         List<Subscription> subs = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
-            subs.add(backend.subscribe(LeaseKind.LOCK, "many/" + i, () -> {}));
+            subs.add(backend.subscribe(LeaseKind.LOCK, "many/" + i, next -> {}));
         }
         try {
             // the shared listener plus the spy-free clients: exactly one subscriber per backend

@@ -264,7 +264,7 @@ class EngineTimingTest {
                         "flaky",
                         LockOptions.builder().ttl(Duration.ofSeconds(3)).build())
                 .acquire(Duration.ZERO);
-        backend.failExtendAll = new BackendException("store down", null);
+        backend.failExtendAll(new BackendException("store down", null));
         advanceMs(2_900, 10);
         assertThat(lease.isValid())
                 .as("before the local deadline (ttl less drift margin)")
@@ -273,7 +273,7 @@ class EngineTimingTest {
         assertThat(lease.isValid()).isFalse();
         LeaseLoss loss = lease.whenLost().join();
         assertThat(loss.reason()).isEqualTo(LeaseLoss.Reason.EXPIRED);
-        backend.failExtendAll = null;
+        backend.failExtendAll(null);
     }
 
     @Test
@@ -303,7 +303,7 @@ class EngineTimingTest {
         client.lock("hot", LockOptions.builder().autoExtend(false).build())
                 .acquire(Duration.ZERO)
                 .close();
-        assertThat(backend.calls).containsOnlyKeys("tryAcquire", "release");
+        assertThat(backend.calls()).containsOnlyKeys("tryAcquire", "release");
         assertThat(backend.calls("tryAcquire")).isEqualTo(1);
         assertThat(backend.calls("release")).isEqualTo(1);
     }
@@ -411,5 +411,92 @@ class EngineTimingTest {
         assertThat(waiter).isCancelled();
         assertThat(client.lock("late").inspect()).as("no grant left behind").isEmpty();
         assertThat(backend.calls("release")).as("holder's release and the undo").isEqualTo(2);
+    }
+
+    /** Another client of the same store, on the same clock, running store calls inline. */
+    private Locksmith otherClient() {
+        return Locksmith.builder()
+                .backend(backend)
+                .timeSource(time)
+                .executor(Runnable::run)
+                .build();
+    }
+
+    private static LockOptions waitsAnHour() {
+        return LockOptions.builder().retry(RetryPolicy.fixed(HOUR)).build();
+    }
+
+    private Lease holdForAnHour(Locksmith c, String name) {
+        return c.lock(name, LockOptions.builder().ttl(HOUR).autoExtend(false).build())
+                .acquire(Duration.ZERO);
+    }
+
+    @Test
+    void aReleaseWakesOnlyTheWaiterTheStoreNamedNotOnePerClient() {
+        try (Locksmith b = otherClient();
+                Locksmith c = otherClient()) {
+            Lease holder = holdForAnHour(client, "named");
+            List<CompletableFuture<Lease>> waiters = new ArrayList<>();
+            for (Locksmith waiting : List.of(b, c, b, c)) {
+                waiters.add(waiting.lock("named", waitsAnHour()).acquireAsync(HOUR));
+            }
+            Lease current = holder;
+            for (int round = 1; round <= 4; round++) {
+                long attemptsBefore = backend.calls("tryAcquire");
+                current.release();
+                assertThat(backend.calls("tryAcquire") - attemptsBefore)
+                        .as("attempts caused by release " + round + " with waiters in two other clients")
+                        .isEqualTo(1);
+                assertThat(waiters.get(round - 1))
+                        .as("the store names waiters in arrival order")
+                        .isCompleted();
+                assertThat(waiters).filteredOn(CompletableFuture::isDone).hasSize(round);
+                current = waiters.get(round - 1).join();
+            }
+            current.release();
+        }
+    }
+
+    @Test
+    void aWaiterThatGaveUpLeavesTheStoresQueueSoTheNextReleaseNamesALiveOne() {
+        try (Locksmith b = otherClient();
+                Locksmith c = otherClient()) {
+            Lease holder = holdForAnHour(client, "gone");
+            CompletableFuture<Lease> impatient = b.lock("gone", waitsAnHour()).acquireAsync(Duration.ofMillis(100));
+            CompletableFuture<Lease> patient = c.lock("gone", waitsAnHour()).acquireAsync(HOUR);
+            advanceMs(200, 10);
+            timeoutOf(impatient);
+            assertThat(backend.calls("leaveQueue")).isEqualTo(1);
+            holder.release();
+            assertThat(patient)
+                    .as("woken by the release, not after the hour-long retry delay")
+                    .isCompleted();
+            patient.join().release();
+        }
+    }
+
+    @Test
+    void everyWatcherWakesOnARelease() {
+        try (Locksmith b = otherClient();
+                Locksmith c = otherClient()) {
+            Lease holder = holdForAnHour(client, "watched");
+            List<CompletableFuture<String>> watchers = new ArrayList<>();
+            for (Locksmith watching : List.of(b, c, c)) {
+                watchers.add(watching.state(
+                                "watched",
+                                dev.locksmith.Codec.strings(),
+                                "v",
+                                dev.locksmith.StateOptions.builder()
+                                        .lockOptions(waitsAnHour())
+                                        .build())
+                        .awaitUnlockedAsync(HOUR));
+            }
+            CompletableFuture<Lease> acquirer = c.lock("watched", waitsAnHour()).acquireAsync(HOUR);
+            assertThat(watchers).noneMatch(CompletableFuture::isDone);
+            holder.release();
+            assertThat(watchers).allMatch(w -> w.isDone() && w.join().equals("v"));
+            assertThat(acquirer).as("watchers do not take the acquirer's turn").isCompleted();
+            acquirer.join().release();
+        }
     }
 }

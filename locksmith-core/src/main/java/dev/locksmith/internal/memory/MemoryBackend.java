@@ -7,12 +7,14 @@ import dev.locksmith.TimeSource;
 import dev.locksmith.spi.AcquireResult;
 import dev.locksmith.spi.Backend;
 import dev.locksmith.spi.Capabilities;
+import dev.locksmith.spi.ReleaseListener;
 import dev.locksmith.spi.StoredState;
 import dev.locksmith.spi.Subscription;
 import dev.locksmith.spi.WriteOutcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +25,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The in-memory store: one JVM, thread-safe, with the client's {@link TimeSource} as its server
  * clock. Every operation is atomic under one monitor; release notifications are delivered after
- * the monitor is left. Fencing counters live as long as the store.
+ * the monitor is left. Fencing counters live as long as the store. Waiters queue per key in
+ * arrival order, and a release names the first live one, so that with several clients on one
+ * shared store a release wakes one waiter, not one per client.
  */
 public final class MemoryBackend implements Backend {
     private static final Capabilities CAPABILITIES =
@@ -34,7 +38,14 @@ public final class MemoryBackend implements Backend {
     private final Map<String, Long> fences = new HashMap<>();
     private final Map<String, Permits> semaphores = new HashMap<>();
     private final Map<String, Value> values = new HashMap<>();
-    private final ConcurrentHashMap<String, CopyOnWriteArrayList<Runnable>> listeners = new ConcurrentHashMap<>();
+    /** Per kind and key, queued owners in arrival order, each with the time its entry lapses. */
+    private final Map<String, LinkedHashMap<String, Long>> queues = new HashMap<>();
+
+    private final ConcurrentHashMap<String, CopyOnWriteArrayList<ReleaseListener>> listeners =
+            new ConcurrentHashMap<>();
+
+    /** How long a queue entry outlives the holder's lease: its waiter looks again before then. */
+    private static final long QUEUE_SLACK_NANOS = Duration.ofSeconds(5).toNanos();
 
     private record Grant(String owner, long token, long expiresAt) {}
 
@@ -86,7 +97,13 @@ public final class MemoryBackend implements Backend {
         }
         long token = live(g, now) ? g.token : nextToken(key);
         locks.put(key, new Grant(owner, token, now + nanos(ttl)));
+        unqueue(LeaseKind.LOCK, key, owner);
         return AcquireResult.acquired(token, ttl);
+    }
+
+    @Override
+    public synchronized AcquireResult tryAcquireOrQueue(String key, String owner, Duration ttl) {
+        return queueIfHeld(LeaseKind.LOCK, key, owner, tryAcquire(key, owner, ttl));
     }
 
     @Override
@@ -103,15 +120,17 @@ public final class MemoryBackend implements Backend {
     @Override
     public boolean release(String key, String owner) {
         boolean released;
+        String next = null;
         synchronized (this) {
             Grant g = locks.get(key);
             released = live(g, now()) && g.owner.equals(owner);
             if (released) {
                 locks.remove(key);
+                next = nextInQueue(LeaseKind.LOCK, key);
             }
         }
         if (released) {
-            notify(LeaseKind.LOCK, key);
+            notify(LeaseKind.LOCK, key, next);
         }
         return released;
     }
@@ -153,7 +172,13 @@ public final class MemoryBackend implements Backend {
         }
         long token = mine != null ? mine.token : nextToken(key);
         p.byOwner.put(owner, new Grant(owner, token, now + nanos(ttl)));
+        unqueue(LeaseKind.PERMIT, key, owner);
         return AcquireResult.acquired(token, ttl);
+    }
+
+    @Override
+    public synchronized AcquireResult tryAcquirePermitOrQueue(String key, String owner, int maxPermits, Duration ttl) {
+        return queueIfHeld(LeaseKind.PERMIT, key, owner, tryAcquirePermit(key, owner, maxPermits, ttl));
     }
 
     @Override
@@ -171,12 +196,16 @@ public final class MemoryBackend implements Backend {
     @Override
     public boolean releasePermit(String key, String owner) {
         boolean released;
+        String next = null;
         synchronized (this) {
             Permits p = prunedPermits(key, now());
             released = p != null && p.byOwner.remove(owner) != null;
+            if (released) {
+                next = nextInQueue(LeaseKind.PERMIT, key);
+            }
         }
         if (released) {
-            notify(LeaseKind.PERMIT, key);
+            notify(LeaseKind.PERMIT, key, next);
         }
         return released;
     }
@@ -233,7 +262,7 @@ public final class MemoryBackend implements Backend {
             }
         }
         for (LockInfo info : removed) {
-            notify(info.kind(), key);
+            notify(info.kind(), key, null); // maybe several permits at once: each client lets one waiter try
         }
         return removed;
     }
@@ -262,21 +291,69 @@ public final class MemoryBackend implements Backend {
     }
 
     @Override
-    public Subscription subscribe(LeaseKind kind, String key, Runnable onRelease) {
-        String id = kind + "/" + key;
-        CopyOnWriteArrayList<Runnable> list = listeners.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>());
-        list.add(onRelease);
+    public Subscription subscribe(LeaseKind kind, String key, ReleaseListener listener) {
+        String id = id(kind, key);
+        CopyOnWriteArrayList<ReleaseListener> list = listeners.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>());
+        list.add(listener);
         return () -> listeners.computeIfPresent(id, (k, l) -> {
-            l.remove(onRelease);
+            l.remove(listener);
             return l.isEmpty() ? null : l;
         });
     }
 
-    private void notify(LeaseKind kind, String key) {
-        CopyOnWriteArrayList<Runnable> list = listeners.get(kind + "/" + key);
+    @Override
+    public synchronized void leaveQueue(LeaseKind kind, String key, String owner) {
+        unqueue(kind, key, owner);
+    }
+
+    private static String id(LeaseKind kind, String key) {
+        return kind + "/" + key;
+    }
+
+    private AcquireResult queueIfHeld(LeaseKind kind, String key, String owner, AcquireResult r) {
+        if (!r.isAcquired()) {
+            long until = now() + nanos(r.ttl() == null ? Duration.ZERO : r.ttl()) + QUEUE_SLACK_NANOS;
+            // merge keeps an owner that is queued already in its place
+            queues.computeIfAbsent(id(kind, key), k -> new LinkedHashMap<>()).merge(owner, until, Math::max);
+        }
+        return r;
+    }
+
+    private void unqueue(LeaseKind kind, String key, String owner) {
+        String id = id(kind, key);
+        LinkedHashMap<String, Long> q = queues.get(id);
+        if (q != null && q.remove(owner) != null && q.isEmpty()) {
+            queues.remove(id);
+        }
+    }
+
+    /** Takes the first queued owner whose entry has not lapsed out of the queue, or null. */
+    private String nextInQueue(LeaseKind kind, String key) {
+        String id = id(kind, key);
+        LinkedHashMap<String, Long> q = queues.get(id);
+        if (q == null) {
+            return null;
+        }
+        long now = now();
+        String next = null;
+        for (Iterator<Map.Entry<String, Long>> it = q.entrySet().iterator(); it.hasNext() && next == null; ) {
+            Map.Entry<String, Long> e = it.next();
+            it.remove();
+            if (e.getValue() - now > 0) {
+                next = e.getKey();
+            }
+        }
+        if (q.isEmpty()) {
+            queues.remove(id);
+        }
+        return next;
+    }
+
+    private void notify(LeaseKind kind, String key, String next) {
+        CopyOnWriteArrayList<ReleaseListener> list = listeners.get(id(kind, key));
         if (list != null) {
-            for (Runnable r : list) {
-                r.run();
+            for (ReleaseListener l : list) {
+                l.released(next);
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.locksmith.redis;
 
 import dev.locksmith.LeaseKind;
+import dev.locksmith.spi.ReleaseListener;
 import dev.locksmith.spi.Subscription;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -16,16 +17,18 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * One pub/sub connection per backend, subscribed to the single release channel, dispatching by
- * the key in the payload to local callbacks. Started on the first {@link #subscribe}; after a
- * reconnect every callback runs once, because releases published while disconnected are lost.
+ * the key in the payload to local listeners. A message is {@code "<payload>\n<next>"}: {@code
+ * next} is the owner the release script took from the key's wait queue, or empty when it named
+ * nobody. Started on the first {@link #subscribe}; after a reconnect every listener is told once,
+ * naming nobody, because releases published while disconnected are lost.
  */
-final class ReleaseListener {
-    private static final System.Logger LOG = System.getLogger(ReleaseListener.class.getName());
+final class ReleaseChannel {
+    private static final System.Logger LOG = System.getLogger(ReleaseChannel.class.getName());
 
     private final UnifiedJedis jedis;
     private final byte[] channel;
     private final Duration readyTimeout;
-    private final Map<String, Set<Runnable>> callbacks = new ConcurrentHashMap<>();
+    private final Map<String, Set<ReleaseListener>> callbacks = new ConcurrentHashMap<>();
     private final CountDownLatch firstReady = new CountDownLatch(1);
     private final AtomicBoolean waitedForFirst = new AtomicBoolean();
     private final Object lock = new Object();
@@ -33,7 +36,7 @@ final class ReleaseListener {
     private volatile Handler current;
     private volatile boolean closed;
 
-    ReleaseListener(UnifiedJedis jedis, String channel, Duration readyTimeout) {
+    ReleaseChannel(UnifiedJedis jedis, String channel, Duration readyTimeout) {
         this.jedis = jedis;
         this.channel = channel.getBytes(StandardCharsets.UTF_8);
         this.readyTimeout = readyTimeout;
@@ -43,7 +46,7 @@ final class ReleaseListener {
         return (kind == LeaseKind.LOCK ? "L" : "P") + key;
     }
 
-    Subscription subscribe(LeaseKind kind, String key, Runnable onRelease) {
+    Subscription subscribe(LeaseKind kind, String key, ReleaseListener onRelease) {
         String p = payload(kind, key);
         callbacks.computeIfAbsent(p, k -> ConcurrentHashMap.newKeySet()).add(onRelease);
         start();
@@ -132,10 +135,14 @@ final class ReleaseListener {
         callbacks.clear();
     }
 
-    private void fire(Set<Runnable> set) {
-        for (Runnable r : set) {
+    private void fireAll(Set<ReleaseListener> set) {
+        fire(set, null);
+    }
+
+    private void fire(Set<ReleaseListener> set, String next) {
+        for (ReleaseListener l : set) {
             try {
-                r.run();
+                l.released(next);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "release callback threw", e);
             }
@@ -158,15 +165,17 @@ final class ReleaseListener {
             firstReady.countDown();
             if (reconnect) {
                 // notifications sent while we were away are lost: let every waiter look again
-                callbacks.values().forEach(ReleaseListener.this::fire);
+                callbacks.values().forEach(ReleaseChannel.this::fireAll);
             }
         }
 
         @Override
         public void onMessage(byte[] ch, byte[] message) {
-            Set<Runnable> set = callbacks.get(new String(message, StandardCharsets.UTF_8));
+            String m = new String(message, StandardCharsets.UTF_8);
+            int nl = m.indexOf('\n'); // keys never hold control characters
+            Set<ReleaseListener> set = callbacks.get(nl < 0 ? m : m.substring(0, nl));
             if (set != null) {
-                fire(set);
+                fire(set, nl < 0 || nl == m.length() - 1 ? null : m.substring(nl + 1));
             }
         }
     }

@@ -7,6 +7,7 @@ import dev.locksmith.spi.AcquireResult;
 import dev.locksmith.spi.Backend;
 import dev.locksmith.spi.Capabilities;
 import dev.locksmith.spi.LeaseRef;
+import dev.locksmith.spi.ReleaseListener;
 import dev.locksmith.spi.StoredState;
 import dev.locksmith.spi.Subscription;
 import dev.locksmith.spi.WriteOutcome;
@@ -17,17 +18,45 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Counts calls per operation on the way to another backend. */
-final class CountingBackend implements Backend {
-    final Backend target;
-    final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
-    volatile RuntimeException failExtendAll;
+/**
+ * A backend that counts calls per operation on the way to another, for tests that check how many
+ * store calls a feature costs (one attempt per release, one batch per renewal period...). Pass it
+ * to {@code Locksmith.builder().backend(...)}; closing it closes the target.
+ *
+ * <p>Operations are counted by the name of the {@link Backend} method, except that the queueing
+ * and watching forms count as the plain ones ({@code tryAcquire}, {@code tryAcquirePermit}, {@code
+ * inspect}): each is one attempt.
+ */
+public final class CountingBackend implements Backend {
+    private final Backend target;
+    private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
+    private final AtomicLong answeredAttempts = new AtomicLong();
+    private volatile RuntimeException failExtendAll;
 
-    CountingBackend(Backend target) {
+    /** Counts calls on the way to {@code target}. */
+    public CountingBackend(Backend target) {
         this.target = target;
     }
 
-    long calls(String op) {
+    /** The backend calls go to. */
+    public Backend target() {
+        return target;
+    }
+
+    /** Makes every later {@code extendAll} throw {@code failure} (or succeed again, with null). */
+    public void failExtendAll(RuntimeException failure) {
+        this.failExtendAll = failure;
+    }
+
+    /** Every operation called so far, with its count. */
+    public Map<String, Long> calls() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        calls.forEach((op, n) -> out.put(op, n.get()));
+        return out;
+    }
+
+    /** How many times {@code op} was called so far. */
+    public long calls(String op) {
         AtomicLong n = calls.get(op);
         return n == null ? 0 : n.get();
     }
@@ -45,7 +74,7 @@ final class CountingBackend implements Backend {
     private int hookAfterCalls;
 
     /** Runs {@code action} once, right after the store answered the n-th tryAcquire from now, before its caller sees the answer. */
-    synchronized void afterTryAcquire(int n, Runnable action) {
+    public synchronized void afterTryAcquire(int n, Runnable action) {
         hookAfterCalls = n;
         hook = action;
     }
@@ -62,7 +91,26 @@ final class CountingBackend implements Backend {
     @Override
     public AcquireResult tryAcquire(String key, String owner, Duration ttl) {
         count("tryAcquire");
-        AcquireResult r = target.tryAcquire(key, owner, ttl);
+        return afterHook(target.tryAcquire(key, owner, ttl));
+    }
+
+    @Override
+    public AcquireResult tryAcquireOrQueue(String key, String owner, Duration ttl) {
+        count("tryAcquire");
+        return afterHook(target.tryAcquireOrQueue(key, owner, ttl));
+    }
+
+    /**
+     * How many lock attempts ({@code tryAcquire} in either form) the store has answered so far; a
+     * caller that sees it reach a count knows those answers are on their way back, not still in
+     * the store.
+     */
+    public long answeredAttempts() {
+        return answeredAttempts.get();
+    }
+
+    private AcquireResult afterHook(AcquireResult r) {
+        answeredAttempts.incrementAndGet();
         Runnable h = takeHook();
         if (h != null) {
             h.run();
@@ -89,9 +137,21 @@ final class CountingBackend implements Backend {
     }
 
     @Override
+    public Optional<LockInfo> inspectOrWatch(String key) {
+        count("inspect");
+        return target.inspectOrWatch(key);
+    }
+
+    @Override
     public AcquireResult tryAcquirePermit(String key, String owner, int maxPermits, Duration ttl) {
         count("tryAcquirePermit");
         return target.tryAcquirePermit(key, owner, maxPermits, ttl);
+    }
+
+    @Override
+    public AcquireResult tryAcquirePermitOrQueue(String key, String owner, int maxPermits, Duration ttl) {
+        count("tryAcquirePermit");
+        return target.tryAcquirePermitOrQueue(key, owner, maxPermits, ttl);
     }
 
     @Override
@@ -147,9 +207,15 @@ final class CountingBackend implements Backend {
     }
 
     @Override
-    public Subscription subscribe(LeaseKind kind, String key, Runnable onRelease) {
+    public Subscription subscribe(LeaseKind kind, String key, ReleaseListener listener) {
         count("subscribe");
-        return target.subscribe(kind, key, onRelease);
+        return target.subscribe(kind, key, listener);
+    }
+
+    @Override
+    public void leaveQueue(LeaseKind kind, String key, String owner) {
+        count("leaveQueue");
+        target.leaveQueue(kind, key, owner);
     }
 
     @Override
