@@ -1,44 +1,32 @@
 package dev.locksmith.jdbc;
 
 import dev.locksmith.spi.AcquireResult;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.locksmith.testkit.ProcessContention;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Properties;
 
 /**
- * A child process of {@link SqliteMultiProcessIT}: takes the lock {@code rounds} times and, while
- * holding it, appends "enter" and "exit" lines with its token to a shared log file.
+ * A child process of {@link SqliteMultiProcessIT}: takes the lock {@code rounds} times through the
+ * SPI and, while holding it, logs "enter" and "exit" lines with its token.
  *
- * <p>Arguments: database URL, table prefix, key, log file, owner, rounds, and optionally a permit
- * limit: then it takes a semaphore permit instead of the lock.
+ * <p>Arguments: log file, process name, rounds (from {@link ProcessContention}), then database
+ * URL, table prefix, key, and a permit limit (0: the lock).
  */
 public final class SqliteWorkerMain {
     private SqliteWorkerMain() {}
 
     public static void main(String[] args) throws Exception {
-        String url = args[0];
-        String prefix = args[1];
-        String key = args[2];
-        Path log = Path.of(args[3]);
-        String owner = args[4];
-        int rounds = Integer.parseInt(args[5]);
-        int permits = args.length > 6 ? Integer.parseInt(args[6]) : 0;
+        Path log = Path.of(args[0]);
+        String owner = args[1];
+        int rounds = Integer.parseInt(args[2]);
+        String url = args[3];
+        String prefix = args[4];
+        String key = args[5];
+        int permits = Integer.parseInt(args[6]);
         SimplePool pool = new SimplePool(url, new Properties(), 1, Duration.ofSeconds(30));
         try (JdbcBackend backend = JdbcBackend.builder(pool).tablePrefix(prefix).build()) {
-            // start together: announce readiness, then wait for the parent's go signal
-            Files.writeString(log.resolveSibling("ready-" + owner), "");
-            Path go = log.resolveSibling("go");
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (!Files.exists(go)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("no go signal");
-                }
-                Thread.sleep(1);
-            }
+            ProcessContention.awaitGo(log, owner);
             int done = 0;
             while (done < rounds) {
                 AcquireResult r = permits > 0
@@ -48,21 +36,16 @@ public final class SqliteWorkerMain {
                     Thread.sleep(1);
                     continue;
                 }
-                append(log, "enter " + r.fencingToken() + " " + owner);
+                ProcessContention.append(log, "enter " + r.fencingToken() + " " + owner);
                 // widen the critical section so an overlap would show; permits are held longer so
                 // that the limit, not the database's write serialization, is what keeps them apart
                 Thread.sleep(permits > 0 ? 20 : 2);
-                append(log, "exit " + r.fencingToken() + " " + owner);
+                ProcessContention.append(log, "exit " + r.fencingToken() + " " + owner);
                 if (!(permits > 0 ? backend.releasePermit(key, owner) : backend.release(key, owner))) {
                     throw new IllegalStateException("release of a held lock returned false");
                 }
                 done++;
             }
         }
-    }
-
-    private static void append(Path log, String line) throws IOException {
-        Files.writeString(
-                log, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 }
