@@ -21,9 +21,23 @@ final class KeyLayout {
         return prefix;
     }
 
-    /** The one pub/sub channel every release with waiters is published on; the payload names the key. */
+    /**
+     * The one pub/sub channel every release with waiters is published on (classic {@code PUBLISH},
+     * which a cluster sends to every node); the payload names the key.
+     */
     String channel() {
         return channel;
+    }
+
+    /**
+     * The key's own sharded pub/sub channel, {@code <prefix>{encoded key}:rel}, used instead of
+     * {@link #channel()} on a cluster with sharded pub/sub ({@code SPUBLISH}, Redis 7.0 and later).
+     * It shares the key's hash tag, so it lives in the key's slot: the release script may publish on
+     * it, and only the shard that owns the key carries the message. The lock and the permits of a
+     * key share it; the payload tells them apart. It is a channel, never a Redis key.
+     */
+    String releaseChannel(String key) {
+        return base(key) + "rel";
     }
 
     static String encode(String key) {

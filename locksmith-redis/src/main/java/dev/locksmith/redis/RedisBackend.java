@@ -50,8 +50,18 @@ public final class RedisBackend implements Backend {
     private final KeyLayout keys;
     private final byte[] channel;
     private final byte[] queueSlackMs;
-    private final ReleaseChannel listener;
+    private final Duration readyTimeout;
     private final Capabilities capabilities;
+    private final Object notificationsLock = new Object();
+    private volatile Notifications notifications;
+    private boolean closed;
+
+    /**
+     * How releases are published and heard: classic ({@code PUBLISH} on one channel) or, on a
+     * cluster that supports it, sharded ({@code SPUBLISH} on the key's channel). With {@code
+     * shardedPubSub=auto} on a cluster, chosen on first use, because that asks a server.
+     */
+    private record Notifications(Scripts.Publishing scripts, ReleaseListeners listener, boolean sharded) {}
 
     RedisBackend(UnifiedJedis jedis, boolean ownsClient, RedisOptions options, Duration connectTimeout) {
         this.jedis = jedis;
@@ -64,7 +74,23 @@ public final class RedisBackend implements Backend {
         this.keys = new KeyLayout(options.keyPrefix());
         this.channel = KeyLayout.bytes(keys.channel());
         this.queueSlackMs = num(options.waitMarkerSlack().toMillis());
-        this.listener = new ReleaseChannel(jedis, keys.channel(), connectTimeout);
+        this.readyTimeout = connectTimeout;
+        RedisOptions.ShardedPubSub sharding = options.shardedPubSub();
+        if (!cluster && sharding == RedisOptions.ShardedPubSub.ON) {
+            throw new IllegalArgumentException("shardedPubSub=on needs a redis cluster; standalone and sentinel"
+                    + " servers use the one classic channel");
+        }
+        if (!cluster || sharding == RedisOptions.ShardedPubSub.OFF) {
+            this.notifications = classic();
+        } else if (sharding == RedisOptions.ShardedPubSub.ON) {
+            if (!supportsShardedPubSub()) {
+                throw new BackendException(
+                        "shardedPubSub=on but the redis cluster's servers do not support sharded pub/sub (SPUBLISH,"
+                                + " Redis 7.0 or later); use shardedPubSub=auto or off",
+                        null);
+            }
+            this.notifications = sharded();
+        } // auto on a cluster: asks a server on first use
         this.capabilities = new Capabilities(
                 true, false, options.durableTokens(), false, Duration.ofMillis(1), Duration.ofMillis(1), true, true);
     }
@@ -122,11 +148,12 @@ public final class RedisBackend implements Backend {
 
     @Override
     public boolean release(String key, String owner) {
+        Notifications n = notifications(key, "release");
         return isOne(run(
                 key,
-                Scripts.RELEASE,
+                n.scripts().release(),
                 List.of(keys.lock(key), keys.lockQueue(key)),
-                List.of(b(owner), channel, b(ReleaseChannel.payload(LeaseKind.LOCK, key)))));
+                List.of(b(owner), channel(n, key), b(ReleaseListeners.payload(LeaseKind.LOCK, key)))));
     }
 
     @Override
@@ -186,11 +213,12 @@ public final class RedisBackend implements Backend {
 
     @Override
     public boolean releasePermit(String key, String owner) {
+        Notifications n = notifications(key, "releasePermit");
         return isOne(run(
                 key,
-                Scripts.RELEASE_PERMIT,
+                n.scripts().releasePermit(),
                 List.of(keys.permits(key), keys.permitTokens(key), keys.permitQueue(key)),
-                List.of(b(owner), channel, b(ReleaseChannel.payload(LeaseKind.PERMIT, key)))));
+                List.of(b(owner), channel(n, key), b(ReleaseListeners.payload(LeaseKind.PERMIT, key)))));
     }
 
     @Override
@@ -277,9 +305,10 @@ public final class RedisBackend implements Backend {
 
     @Override
     public List<LockInfo> forceRelease(String key) {
+        Notifications n = notifications(key, "forceRelease");
         List<?> r = list(run(
                 key,
-                Scripts.FORCE_RELEASE,
+                n.scripts().forceRelease(),
                 List.of(
                         keys.lock(key),
                         keys.permits(key),
@@ -287,9 +316,9 @@ public final class RedisBackend implements Backend {
                         keys.lockQueue(key),
                         keys.permitQueue(key)),
                 List.of(
-                        channel,
-                        b(ReleaseChannel.payload(LeaseKind.LOCK, key)),
-                        b(ReleaseChannel.payload(LeaseKind.PERMIT, key)))));
+                        channel(n, key),
+                        b(ReleaseListeners.payload(LeaseKind.LOCK, key)),
+                        b(ReleaseListeners.payload(LeaseKind.PERMIT, key)))));
         List<LockInfo> out = new ArrayList<>();
         String lockValue = str(r.get(0));
         if (!lockValue.isEmpty()) {
@@ -330,7 +359,66 @@ public final class RedisBackend implements Backend {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(onRelease, "onRelease");
-        return listener.subscribe(kind, key, onRelease);
+        return notifications(key, "subscribe").listener().subscribe(kind, key, onRelease);
+    }
+
+    /** Whether releases travel over sharded pub/sub (on a cluster; decided on first use). */
+    boolean shardedPubSub() {
+        return notifications("", "shardedPubSub").sharded();
+    }
+
+    /** The release listener in use (for tests). */
+    ReleaseListeners releaseListeners() {
+        return notifications("", "releaseListeners").listener();
+    }
+
+    private Notifications notifications(String key, String op) {
+        Notifications n = notifications;
+        if (n != null) {
+            return n;
+        }
+        synchronized (notificationsLock) {
+            if (notifications == null) {
+                notifications = chooseNotifications(key, op);
+                if (closed) {
+                    notifications.listener().close();
+                }
+            }
+            return notifications;
+        }
+    }
+
+    private Notifications chooseNotifications(String key, String op) {
+        boolean supported;
+        try {
+            supported = ShardedReleaseChannel.supported((JedisCluster) jedis);
+        } catch (JedisException e) {
+            throw failure(key, op + " (asking whether the cluster has sharded pub/sub)", e);
+        }
+        return supported ? sharded() : classic();
+    }
+
+    private boolean supportsShardedPubSub() {
+        try {
+            return ShardedReleaseChannel.supported((JedisCluster) jedis);
+        } catch (JedisException e) {
+            throw new BackendException(
+                    "cannot ask the redis cluster whether it has sharded pub/sub (shardedPubSub=on): " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private Notifications classic() {
+        return new Notifications(Scripts.CLASSIC, new ReleaseChannel(jedis, keys.channel(), readyTimeout), false);
+    }
+
+    private Notifications sharded() {
+        return new Notifications(
+                Scripts.SHARDED, new ShardedReleaseChannel((JedisCluster) jedis, keys, readyTimeout), true);
+    }
+
+    private byte[] channel(Notifications n, String key) {
+        return n.sharded() ? KeyLayout.bytes(keys.releaseChannel(key)) : channel;
     }
 
     @Override
@@ -344,7 +432,14 @@ public final class RedisBackend implements Backend {
 
     @Override
     public void close() {
-        listener.close();
+        Notifications n;
+        synchronized (notificationsLock) {
+            closed = true;
+            n = notifications;
+        }
+        if (n != null) {
+            n.listener().close();
+        }
         if (ownsClient) {
             jedis.close();
         }

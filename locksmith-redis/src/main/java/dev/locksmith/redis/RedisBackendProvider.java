@@ -63,7 +63,8 @@ import redis.clients.jedis.exceptions.JedisException;
  *
  * <p>Settings: {@code keyPrefix}, {@code socketTimeout}, {@code connectTimeout}, {@code
  * maxConnections}, {@code waitMarkerSlack}, {@code durableTokens}, {@code replicaAcks}, {@code
- * replicaAckTimeout}, {@code cluster}, {@code clientName}; see {@link RedisOptions}. Durations are written {@code 500ms}, {@code 2s}, {@code 1m}
+ * replicaAckTimeout}, {@code shardedPubSub} ({@code auto}, {@code on} or {@code off}; {@code on} needs a
+ * cluster), {@code cluster}, {@code clientName}; see {@link RedisOptions}. Durations are written {@code 500ms}, {@code 2s}, {@code 1m}
  * or ISO-8601 ({@code PT2S}).
  *
  * <p>TLS settings, only on {@code rediss://}; without them the JVM's default trust store (and key
@@ -99,6 +100,7 @@ public final class RedisBackendProvider implements BackendProvider {
             "clientName",
             "replicaAcks",
             "replicaAckTimeout",
+            "shardedPubSub",
             "trustStore",
             "trustStoreType",
             "trustStorePassword",
@@ -140,7 +142,12 @@ public final class RedisBackendProvider implements BackendProvider {
                     "cannot connect to redis at " + p.describe() + " within " + p.connectTimeout + ": " + reason(e, p),
                     e);
         }
-        return new RedisBackend(client, true, p.options, p.connectTimeout);
+        try {
+            return new RedisBackend(client, true, p.options, p.connectTimeout);
+        } catch (RuntimeException e) {
+            client.close(); // shardedPubSub=on on a cluster without it
+            throw e;
+        }
     }
 
     /**
@@ -255,6 +262,7 @@ public final class RedisBackendProvider implements BackendProvider {
                 case "clientName" -> p.clientName = v;
                 case "replicaAcks" -> o.replicaAcks(integer("replicaAcks", v));
                 case "replicaAckTimeout" -> o.replicaAckTimeout(duration("replicaAckTimeout", v));
+                case "shardedPubSub" -> o.shardedPubSub(shardedPubSub(v));
                 case "trustStore" -> p.trustStore = v;
                 case "trustStoreType" -> p.trustStoreType = v;
                 case "trustStorePassword" -> p.trustStorePassword = v;
@@ -273,6 +281,10 @@ public final class RedisBackendProvider implements BackendProvider {
         }
         if (p.cluster && p.options.replicaAcks() > 0) {
             throw new IllegalArgumentException("replicaAcks is not supported on a redis cluster yet");
+        }
+        if (!p.cluster && p.options.shardedPubSub() == RedisOptions.ShardedPubSub.ON) {
+            throw new IllegalArgumentException("shardedPubSub=on needs a redis cluster; " + p.describe()
+                    + " is not one (standalone and sentinel servers use the one classic channel)");
         }
         if (p.cluster && p.database != 0) {
             throw new IllegalArgumentException("a redis cluster has only database 0, uri asked for " + p.database);
@@ -565,6 +577,15 @@ public final class RedisBackendProvider implements BackendProvider {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number, was '" + v + "'", e);
         }
+    }
+
+    private static RedisOptions.ShardedPubSub shardedPubSub(String v) {
+        for (RedisOptions.ShardedPubSub m : RedisOptions.ShardedPubSub.values()) {
+            if (m.name().equalsIgnoreCase(v.trim())) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("shardedPubSub must be auto, on or off, was '" + v + "'");
     }
 
     private static boolean bool(String name, String v) {

@@ -30,6 +30,25 @@ public final class RedisOptions {
     /** Default time a grant waits for replica acknowledgements (when asked for any): 500 ms. */
     public static final Duration DEFAULT_REPLICA_ACK_TIMEOUT = Duration.ofMillis(500);
 
+    /**
+     * Whether release notifications on a cluster travel over sharded pub/sub ({@code SPUBLISH} on a
+     * channel per key, in the key's slot, heard by one connection per master) instead of classic
+     * {@code PUBLISH}, which the cluster bus sends to every node. Standalone and Sentinel-managed
+     * servers always use the one classic channel. Every client of one cluster must use the same
+     * kind, or their waiters do not hear each other's releases.
+     */
+    public enum ShardedPubSub {
+        /** Sharded on a cluster whose servers support it (Redis 7.0 and later), classic otherwise. The default. */
+        AUTO,
+        /**
+         * Sharded; opening a backend on a cluster whose servers do not support it fails (checked
+         * when the backend is opened), and so does one on a standalone or Sentinel-managed server.
+         */
+        ON,
+        /** Classic {@code PUBLISH} everywhere, as Locksmith versions without sharded pub/sub do. */
+        OFF
+    }
+
     private static final RedisOptions DEFAULTS = builder().build();
 
     private final String keyPrefix;
@@ -39,6 +58,7 @@ public final class RedisOptions {
     private final boolean durableTokens;
     private final int replicaAcks;
     private final Duration replicaAckTimeout;
+    private final ShardedPubSub shardedPubSub;
 
     private RedisOptions(Builder b) {
         this.keyPrefix = b.keyPrefix;
@@ -48,6 +68,7 @@ public final class RedisOptions {
         this.durableTokens = b.durableTokens;
         this.replicaAcks = b.replicaAcks;
         this.replicaAckTimeout = b.replicaAckTimeout;
+        this.shardedPubSub = b.shardedPubSub;
     }
 
     /** The default settings. */
@@ -69,6 +90,7 @@ public final class RedisOptions {
         b.durableTokens = durableTokens;
         b.replicaAcks = replicaAcks;
         b.replicaAckTimeout = replicaAckTimeout;
+        b.shardedPubSub = shardedPubSub;
         return b;
     }
 
@@ -117,11 +139,17 @@ public final class RedisOptions {
         return replicaAckTimeout;
     }
 
+    /** Whether a cluster's release notifications use sharded pub/sub; see {@link ShardedPubSub}. */
+    public ShardedPubSub shardedPubSub() {
+        return shardedPubSub;
+    }
+
     @Override
     public String toString() {
         return "RedisOptions{keyPrefix=" + keyPrefix + ", socketTimeout=" + socketTimeout + ", maxConnections="
                 + maxConnections + ", waitMarkerSlack=" + waitMarkerSlack + ", durableTokens=" + durableTokens
-                + ", replicaAcks=" + replicaAcks + ", replicaAckTimeout=" + replicaAckTimeout + "}";
+                + ", replicaAcks=" + replicaAcks + ", replicaAckTimeout=" + replicaAckTimeout + ", shardedPubSub="
+                + shardedPubSub + "}";
     }
 
     /** Builds {@link RedisOptions}. Not thread-safe. */
@@ -133,6 +161,7 @@ public final class RedisOptions {
         private boolean durableTokens;
         private int replicaAcks;
         private Duration replicaAckTimeout = DEFAULT_REPLICA_ACK_TIMEOUT;
+        private ShardedPubSub shardedPubSub = ShardedPubSub.AUTO;
 
         private Builder() {}
 
@@ -187,6 +216,12 @@ public final class RedisOptions {
         /** 1 ms to 10 minutes, and shorter than the socket timeout when replicaAcks is set. */
         public Builder replicaAckTimeout(Duration replicaAckTimeout) {
             this.replicaAckTimeout = checkRange(replicaAckTimeout, "replicaAckTimeout");
+            return this;
+        }
+
+        /** See {@link RedisOptions#shardedPubSub()}; {@link ShardedPubSub#AUTO} by default. */
+        public Builder shardedPubSub(ShardedPubSub shardedPubSub) {
+            this.shardedPubSub = Objects.requireNonNull(shardedPubSub, "shardedPubSub");
             return this;
         }
 

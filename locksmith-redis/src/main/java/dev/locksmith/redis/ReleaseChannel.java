@@ -6,9 +6,6 @@ import dev.locksmith.spi.Subscription;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,19 +13,17 @@ import redis.clients.jedis.BinaryJedisPubSub;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * One pub/sub connection per backend, subscribed to the single release channel, dispatching by
- * the key in the payload to local listeners. A message is {@code "<payload>\n<next>"}: {@code
- * next} is the owner the release script took from the key's wait queue, or empty when it named
- * nobody. Started on the first {@link #subscribe}; after a reconnect every listener is told once,
- * naming nobody, because releases published while disconnected are lost.
+ * One pub/sub connection per backend, subscribed to the single classic release channel ({@code
+ * PUBLISH}), dispatching by the key in the payload to local listeners (see {@link
+ * ReleaseListeners}). Started on the first {@link #subscribe}; after a reconnect every listener is
+ * told once, naming nobody, because releases published while disconnected are lost.
  */
-final class ReleaseChannel {
+final class ReleaseChannel extends ReleaseListeners {
     private static final System.Logger LOG = System.getLogger(ReleaseChannel.class.getName());
 
     private final UnifiedJedis jedis;
     private final byte[] channel;
     private final Duration readyTimeout;
-    private final Map<String, Set<ReleaseListener>> callbacks = new ConcurrentHashMap<>();
     private final CountDownLatch firstReady = new CountDownLatch(1);
     private final AtomicBoolean waitedForFirst = new AtomicBoolean();
     private final Object lock = new Object();
@@ -42,13 +37,10 @@ final class ReleaseChannel {
         this.readyTimeout = readyTimeout;
     }
 
-    static String payload(LeaseKind kind, String key) {
-        return (kind == LeaseKind.LOCK ? "L" : "P") + key;
-    }
-
+    @Override
     Subscription subscribe(LeaseKind kind, String key, ReleaseListener onRelease) {
         String p = payload(kind, key);
-        callbacks.computeIfAbsent(p, k -> ConcurrentHashMap.newKeySet()).add(onRelease);
+        add(p, onRelease);
         start();
         if (firstReady.getCount() > 0 && !waitedForFirst.getAndSet(true)) {
             // a release published before the first SUBSCRIBE took effect would be missed: the first
@@ -60,15 +52,7 @@ final class ReleaseChannel {
                 Thread.currentThread().interrupt();
             }
         }
-        return () -> callbacks.computeIfPresent(p, (k, set) -> {
-            set.remove(onRelease);
-            return set.isEmpty() ? null : set;
-        });
-    }
-
-    /** Number of distinct payloads with at least one callback (for tests). */
-    int registeredKeys() {
-        return callbacks.size();
+        return () -> remove(p, onRelease);
     }
 
     private void start() {
@@ -110,6 +94,7 @@ final class ReleaseChannel {
         }
     }
 
+    @Override
     void close() {
         Thread t;
         synchronized (lock) {
@@ -132,21 +117,7 @@ final class ReleaseChannel {
                 Thread.currentThread().interrupt();
             }
         }
-        callbacks.clear();
-    }
-
-    private void fireAll(Set<ReleaseListener> set) {
-        fire(set, null);
-    }
-
-    private void fire(Set<ReleaseListener> set, String next) {
-        for (ReleaseListener l : set) {
-            try {
-                l.released(next);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "release callback threw", e);
-            }
-        }
+        forgetAll();
     }
 
     private final class Handler extends BinaryJedisPubSub {
@@ -165,18 +136,13 @@ final class ReleaseChannel {
             firstReady.countDown();
             if (reconnect) {
                 // notifications sent while we were away are lost: let every waiter look again
-                callbacks.values().forEach(ReleaseChannel.this::fireAll);
+                lostAll();
             }
         }
 
         @Override
         public void onMessage(byte[] ch, byte[] message) {
-            String m = new String(message, StandardCharsets.UTF_8);
-            int nl = m.indexOf('\n'); // keys never hold control characters
-            Set<ReleaseListener> set = callbacks.get(nl < 0 ? m : m.substring(0, nl));
-            if (set != null) {
-                fire(set, nl < 0 || nl == m.length() - 1 ? null : m.substring(nl + 1));
-            }
+            dispatch(message);
         }
     }
 }

@@ -41,9 +41,10 @@ final class Scripts {
      * their entry lapses (the holder's remaining lease plus a slack; the waiter looks again before
      * then). The member {@code ''} stands for watchers, who only wait for the key to be free. A
      * failed queued attempt adds or refreshes its owner; a grant removes it; a release takes the
-     * first live owner out and publishes {@code "<payload>\n<owner>"}, so that only that waiter
-     * tries. It publishes {@code "<payload>\n"} (anyone may try) when only watchers wait, and nothing
-     * when nobody does. An owner that gave up is taken out by the client, or lapses.
+     * first live owner out and publishes {@code "<payload>\n<owner>"} (see {@link #notifyNext}), so
+     * that only that waiter tries. It publishes {@code "<payload>\n"} (anyone may try) when only
+     * watchers wait, and nothing when nobody does. An owner that gave up is taken out by the client,
+     * or lapses.
      */
     private static final String QUEUE = SERVER_NOW + """
             local function enqueue(q, member, ms)
@@ -56,23 +57,33 @@ final class Scripts {
                 redis.call('PEXPIRE', q, string.format('%d', ms))
               end
             end
-            local function notify_next(q, channel, payload)
-              if redis.call('EXISTS', q) == 0 then return end
-              redis.call('ZREMRANGEBYSCORE', q, '-inf', string.format('%d', server_now()))
-              local watched = redis.call('ZSCORE', q, '')
-              local nxt = ''
-              for _, m in ipairs(redis.call('ZRANGE', q, 0, 1)) do
-                if m ~= '' then
-                  nxt = m
-                  break
-                end
-              end
-              if nxt ~= '' then redis.call('ZREM', q, nxt) end
-              if nxt ~= '' or watched then
-                redis.call('PUBLISH', channel, payload .. '\\n' .. nxt)
-              end
-            end
             """;
+
+    /**
+     * {@code notify_next(q, channel, payload)}: the release half of {@link #QUEUE}, publishing with
+     * {@code command}: {@code PUBLISH} on the one shared channel, or {@code SPUBLISH} on the key's
+     * own shard channel (which shares the key's hash tag, so it is in the script's slot).
+     */
+    private static String notifyNext(String command) {
+        return """
+                local function notify_next(q, channel, payload)
+                  if redis.call('EXISTS', q) == 0 then return end
+                  redis.call('ZREMRANGEBYSCORE', q, '-inf', string.format('%d', server_now()))
+                  local watched = redis.call('ZSCORE', q, '')
+                  local nxt = ''
+                  for _, m in ipairs(redis.call('ZRANGE', q, 0, 1)) do
+                    if m ~= '' then
+                      nxt = m
+                      break
+                    end
+                  end
+                  if nxt ~= '' then redis.call('ZREM', q, nxt) end
+                  if nxt ~= '' or watched then
+                    redis.call('PUBLISH_COMMAND', channel, payload .. '\\n' .. nxt)
+                  end
+                end
+                """.replace("PUBLISH_COMMAND", command);
+    }
 
     private static final String PERMIT_HELPERS = """
             local function prune(z, h, now)
@@ -124,17 +135,6 @@ final class Scripts {
             local v = redis.call('GET', KEYS[1])
             if v and owner_of(v) == ARGV[1] then
               redis.call('PEXPIRE', KEYS[1], ARGV[2])
-              return 1
-            end
-            return 0
-            """);
-
-    /** KEYS lock, lq; ARGV owner, channel, payload. Publishes only while someone waits. */
-    static final Script RELEASE = Script.of("release", OWNER_OF + QUEUE + """
-            local v = redis.call('GET', KEYS[1])
-            if v and owner_of(v) == ARGV[1] then
-              redis.call('DEL', KEYS[1])
-              notify_next(KEYS[2], ARGV[2], ARGV[3])
               return 1
             end
             return 0
@@ -196,19 +196,6 @@ final class Scripts {
             return 0
             """);
 
-    /** KEYS permits, ptok, pq; ARGV owner, channel, payload. */
-    static final Script RELEASE_PERMIT = Script.of("releasePermit", QUEUE + PERMIT_HELPERS + """
-            local now = server_now()
-            prune(KEYS[1], KEYS[2], now)
-            if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
-              redis.call('HDEL', KEYS[2], 't:' .. ARGV[1])
-              keep(KEYS[1], KEYS[2], now)
-              notify_next(KEYS[3], ARGV[2], ARGV[3])
-              return 1
-            end
-            return 0
-            """);
-
     /** KEYS permits, ptok. Returns {max, owner1, remaining1, token1, ...} or {} when none live. */
     static final Script INSPECT_PERMITS = Script.of("inspectPermits", SERVER_NOW + PERMIT_HELPERS + """
             local now = server_now()
@@ -260,30 +247,70 @@ final class Scripts {
             """);
 
     /**
-     * KEYS lock, permits, ptok, lq, pq; ARGV channel, lockPayload, permitPayload. Returns {lock
-     * value or '', lock pttl, owner1, remaining1, token1, ...}. Names no waiter: several permits may
-     * be freed at once, so every client lets one of its waiters try.
+     * The three scripts that publish releases, all with one publish command: {@link #CLASSIC}
+     * ({@code PUBLISH} on the one shared channel) or {@link #SHARDED} ({@code SPUBLISH} on the key's
+     * shard channel, Redis 7.0 and later). Every client of one deployment must use the same kind,
+     * or their waiters do not hear each other's releases.
+     *
+     * @param release KEYS lock, lq; ARGV owner, channel, payload. Publishes only while someone
+     *     waits.
+     * @param releasePermit KEYS permits, ptok, pq; ARGV owner, channel, payload.
+     * @param forceRelease KEYS lock, permits, ptok, lq, pq; ARGV channel, lockPayload,
+     *     permitPayload. Returns {lock value or '', lock pttl, owner1, remaining1, token1, ...}.
+     *     Names no waiter: several permits may be freed at once, so every client lets one of its
+     *     waiters try.
      */
-    static final Script FORCE_RELEASE = Script.of("forceRelease", SERVER_NOW + PERMIT_HELPERS + """
-            local function publish_if_waited(q, channel, payload)
-              if redis.call('EXISTS', q) == 1 then
-                redis.call('PUBLISH', channel, payload .. '\\n')
-              end
-            end
-            local now = server_now()
-            local v = redis.call('GET', KEYS[1])
-            local out = {v or '', v and redis.call('PTTL', KEYS[1]) or 0}
-            local live = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. string.format('%d', now), '+inf', 'WITHSCORES')
-            for i = 1, #live, 2 do
-              out[#out + 1] = live[i]
-              out[#out + 1] = string.format('%d', tonumber(live[i + 1]) - now)
-              out[#out + 1] = redis.call('HGET', KEYS[3], 't:' .. live[i]) or '0'
-            end
-            redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
-            publish_if_waited(KEYS[4], ARGV[1], ARGV[2])
-            publish_if_waited(KEYS[5], ARGV[1], ARGV[3])
-            return out
-            """);
+    record Publishing(Script release, Script releasePermit, Script forceRelease) {
+        private static Publishing with(String command) {
+            return new Publishing(
+                    Script.of("release", OWNER_OF + SERVER_NOW + notifyNext(command) + """
+                            local v = redis.call('GET', KEYS[1])
+                            if v and owner_of(v) == ARGV[1] then
+                              redis.call('DEL', KEYS[1])
+                              notify_next(KEYS[2], ARGV[2], ARGV[3])
+                              return 1
+                            end
+                            return 0
+                            """),
+                    Script.of("releasePermit", SERVER_NOW + PERMIT_HELPERS + notifyNext(command) + """
+                            local now = server_now()
+                            prune(KEYS[1], KEYS[2], now)
+                            if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
+                              redis.call('HDEL', KEYS[2], 't:' .. ARGV[1])
+                              keep(KEYS[1], KEYS[2], now)
+                              notify_next(KEYS[3], ARGV[2], ARGV[3])
+                              return 1
+                            end
+                            return 0
+                            """),
+                    Script.of("forceRelease", SERVER_NOW + PERMIT_HELPERS + """
+                            local function publish_if_waited(q, channel, payload)
+                              if redis.call('EXISTS', q) == 1 then
+                                redis.call('PUBLISH_COMMAND', channel, payload .. '\\n')
+                              end
+                            end
+                            local now = server_now()
+                            local v = redis.call('GET', KEYS[1])
+                            local out = {v or '', v and redis.call('PTTL', KEYS[1]) or 0}
+                            local live = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. string.format('%d', now), '+inf', 'WITHSCORES')
+                            for i = 1, #live, 2 do
+                              out[#out + 1] = live[i]
+                              out[#out + 1] = string.format('%d', tonumber(live[i + 1]) - now)
+                              out[#out + 1] = redis.call('HGET', KEYS[3], 't:' .. live[i]) or '0'
+                            end
+                            redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+                            publish_if_waited(KEYS[4], ARGV[1], ARGV[2])
+                            publish_if_waited(KEYS[5], ARGV[1], ARGV[3])
+                            return out
+                            """.replace("PUBLISH_COMMAND", command)));
+        }
+    }
+
+    /** Releases published with {@code PUBLISH} on the one channel {@code <prefix>release}. */
+    static final Publishing CLASSIC = Publishing.with("PUBLISH");
+
+    /** Releases published with {@code SPUBLISH} on the key's own channel {@code <prefix>{key}:rel}. */
+    static final Publishing SHARDED = Publishing.with("SPUBLISH");
 
     /**
      * KEYS lock, fence, state; ARGV owner, token, value, valueTtlMs or ''. Returns 1 written, 2

@@ -14,7 +14,9 @@ import dev.locksmith.spi.WriteOutcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -26,6 +28,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import redis.clients.jedis.BinaryJedisPubSub;
+import redis.clients.jedis.BinaryJedisShardedPubSub;
+import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
@@ -280,7 +284,26 @@ abstract class AbstractRedisBackendTests {
                 seen.add(new String(message, StandardCharsets.UTF_8));
             }
         };
-        Thread t = new Thread(() -> raw.subscribe(spy, bytes(prefix + "release")));
+        // on a cluster with sharded pub/sub, releases go to the key's own shard channel
+        BinaryJedisShardedPubSub shardSpy = new BinaryJedisShardedPubSub() {
+            @Override
+            public void onSSubscribe(byte[] channel, int count) {
+                subscribed.countDown();
+            }
+
+            @Override
+            public void onSMessage(byte[] channel, byte[] message) {
+                seen.add(new String(message, StandardCharsets.UTF_8));
+            }
+        };
+        boolean sharded = backend.shardedPubSub();
+        Thread t = new Thread(() -> {
+            if (sharded) {
+                ((JedisCluster) raw).ssubscribe(shardSpy, bytes(new KeyLayout(prefix).releaseChannel(k)));
+            } else {
+                raw.subscribe(spy, bytes(prefix + "release"));
+            }
+        });
         t.setDaemon(true);
         t.start();
         BlockingQueue<String> heard = new LinkedBlockingQueue<>();
@@ -328,7 +351,11 @@ abstract class AbstractRedisBackendTests {
             assertThat(seen).as("nothing else was published").isEmpty();
             assertThat(heard).isEmpty();
         } finally {
-            spy.unsubscribe();
+            if (sharded) {
+                shardSpy.sunsubscribe();
+            } else {
+                spy.unsubscribe();
+            }
             t.join(5000);
         }
     }
@@ -340,9 +367,28 @@ abstract class AbstractRedisBackendTests {
             subs.add(backend.subscribe(LeaseKind.LOCK, "many/" + i, next -> {}));
         }
         try {
-            // the shared listener plus the spy-free clients: exactly one subscriber per backend
-            long subscribers = RedisTestSupport.subscribers(uri(), prefix + "release");
-            assertThat(subscribers).isEqualTo(1L);
+            if (backend.shardedPubSub()) {
+                // a cluster: a channel per key, and at most one connection per master holds them
+                assertThat(RedisTestSupport.subscribers(uri(), prefix + "release"))
+                        .isZero();
+                assertThat(((ShardedReleaseChannel) backend.releaseListeners()).connections())
+                        .isBetween(1, RedisClusterSupport.PORTS.length);
+                int[] slotPorts = RedisClusterSupport.slotPorts();
+                Map<Integer, Long> perPort = new HashMap<>();
+                for (int i = 0; i < 10_000; i++) {
+                    String channel = new KeyLayout(prefix).releaseChannel("many/" + i);
+                    perPort.merge(slotPorts[RedisClusterSupport.slot(channel)], 1L, Long::sum);
+                }
+                for (Map.Entry<Integer, Long> e : perPort.entrySet()) {
+                    assertThat(RedisClusterSupport.connectionsHolding(e.getKey(), e.getValue()))
+                            .as("connections to %d holding its %d channels", e.getKey(), e.getValue())
+                            .isEqualTo(1L);
+                }
+            } else {
+                // the shared listener plus the spy-free clients: exactly one subscriber per backend
+                long subscribers = RedisTestSupport.subscribers(uri(), prefix + "release");
+                assertThat(subscribers).isEqualTo(1L);
+            }
         } finally {
             subs.forEach(Subscription::close);
         }
