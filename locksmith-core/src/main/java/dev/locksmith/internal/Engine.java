@@ -66,7 +66,7 @@ public final class Engine {
             this.executor = executor;
         }
         this.capabilities = backend.capabilities();
-        this.waiters = new Waiters(backend);
+        this.waiters = new Waiters(backend, time);
         this.keeper = new LeaseKeeper(this);
         this.processId = ProcessIds.processId();
     }

@@ -1,8 +1,10 @@
 package dev.locksmith.internal;
 
 import dev.locksmith.LeaseKind;
+import dev.locksmith.TimeSource;
 import dev.locksmith.spi.Backend;
 import dev.locksmith.spi.Subscription;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,7 +13,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Waiters of this client, per lock or semaphore key. One store subscription per waited-on key,
- * opened by the first waiter and closed with the last. A release wakes one acquirer, not all: only
+ * opened by the first waiter and closed {@link #LINGER} after the last one left (a contended key
+ * keeps its subscription between waits, so a new waiter needs no second look and the store no
+ * subscribe/unsubscribe churn). A release wakes one acquirer, not all: only
  * one of them can win, and the winner's own release wakes the next. When the store names the
  * waiter it chose from its wait queue, only that one is woken, and only in the client that has it,
  * so one release costs one attempt however many processes wait. Watchers (waiters that only wait
@@ -30,7 +34,11 @@ final class Waiters {
 
     private static final int EPOCH_STRIPES = 64;
 
+    /** How long a key's subscription outlives its last waiter. */
+    static final Duration LINGER = Duration.ofSeconds(2);
+
     private final Backend backend;
+    private final TimeSource time;
     private final ConcurrentHashMap<String, KeyWaiters> byKey = new ConcurrentHashMap<>();
     /**
      * Release counters, striped by key. A waiter reads its key's counter before an attempt and
@@ -39,8 +47,9 @@ final class Waiters {
      */
     private final AtomicLongArray releaseEpochs = new AtomicLongArray(EPOCH_STRIPES);
 
-    Waiters(Backend backend) {
+    Waiters(Backend backend, TimeSource time) {
         this.backend = backend;
+        this.time = time;
     }
 
     /**
@@ -60,6 +69,10 @@ final class Waiters {
             }
             if (!kw.queue.contains(waiter)) {
                 kw.queue.add(waiter);
+            }
+            if (kw.linger != null) {
+                kw.linger.cancel(); // in use again before its subscription was closed
+                kw.linger = null;
             }
             return kw;
         });
@@ -83,8 +96,8 @@ final class Waiters {
     private void attach(String id, Subscription s) {
         boolean[] keep = new boolean[1];
         byKey.computeIfPresent(id, (k, kw) -> {
-            if (kw.subscription == null && !kw.queue.isEmpty()) {
-                kw.subscription = s;
+            if (kw.subscription == null) {
+                kw.subscription = s; // a key whose waiters left meanwhile lingers, and closes it then
                 keep[0] = true;
             }
             return kw;
@@ -94,16 +107,32 @@ final class Waiters {
         }
     }
 
-    /** Removes a waiter that stopped waiting; closes the subscription when it was the last. */
+    /**
+     * Removes a waiter that stopped waiting; when it was the last, the key's subscription is
+     * closed after {@link #LINGER} unless a waiter comes back first.
+     */
     void remove(LeaseKind kind, String key, Waiter waiter) {
-        Subscription[] toClose = new Subscription[1];
-        byKey.computeIfPresent(id(kind, key), (k, kw) -> {
+        remove(id(kind, key), waiter);
+    }
+
+    private void remove(String id, Waiter waiter) {
+        byKey.computeIfPresent(id, (k, kw) -> {
             kw.queue.remove(waiter);
-            if (kw.queue.isEmpty()) {
-                toClose[0] = kw.subscription;
-                return null;
+            if (kw.queue.isEmpty() && kw.linger == null) {
+                kw.linger = time.schedule(LINGER, () -> closeIfIdle(id, kw));
             }
             return kw;
+        });
+    }
+
+    private void closeIfIdle(String id, KeyWaiters idle) {
+        Subscription[] toClose = new Subscription[1];
+        byKey.computeIfPresent(id, (k, kw) -> {
+            if (kw != idle || !kw.queue.isEmpty()) {
+                return kw;
+            }
+            toClose[0] = kw.subscription;
+            return null;
         });
         if (toClose[0] != null) {
             toClose[0].close();
@@ -138,7 +167,7 @@ final class Waiters {
         }
         for (Waiter w : kw.queue) {
             if (w.owner() == null && !w.wake()) {
-                kw.queue.remove(w);
+                remove(id, w);
             }
         }
         if (next != null) {
@@ -155,14 +184,14 @@ final class Waiters {
             if (chosen.wake()) {
                 return;
             }
-            kw.queue.remove(chosen);
+            remove(id, chosen);
         }
         for (Waiter w : kw.queue) {
             if (w.owner() != null) {
                 if (w.wake()) {
                     return;
                 }
-                kw.queue.remove(w);
+                remove(id, w);
             }
         }
     }
@@ -171,6 +200,9 @@ final class Waiters {
         List<KeyWaiters> all = new ArrayList<>(byKey.values());
         byKey.clear();
         for (KeyWaiters kw : all) {
+            if (kw.linger != null) {
+                kw.linger.cancel();
+            }
             if (kw.subscription != null) {
                 kw.subscription.close();
             }
@@ -189,5 +221,7 @@ final class Waiters {
         // adds and removals of the last waiter go through ConcurrentHashMap.compute, so they are serialized
         final ConcurrentLinkedDeque<Waiter> queue = new ConcurrentLinkedDeque<>();
         Subscription subscription;
+        /** The pending close of an idle key's subscription, or null while it has waiters. */
+        TimeSource.Timeout linger;
     }
 }

@@ -49,6 +49,12 @@ public final class RedisBackend implements Backend {
     private final RedisOptions options;
     private final KeyLayout keys;
     private final byte[] channel;
+    /**
+     * Names this backend in the wait queues it joins ({@code <tag>:<owner>}), so that a release
+     * naming one of its waiters is published on its own channel only.
+     */
+    private final byte[] tag = newTag();
+
     private final byte[] queueSlackMs;
     private final Duration readyTimeout;
     private final Capabilities capabilities;
@@ -132,7 +138,7 @@ public final class RedisBackend implements Backend {
                 key,
                 Scripts.ACQUIRE,
                 List.of(keys.lock(key), keys.fence(key), keys.lockQueue(key)),
-                List.of(b(owner), ms(ttl), queueSlackMs, queue),
+                List.of(b(owner), ms(ttl), queueSlackMs, queue, tag),
                 () -> release(key, owner)));
         if (isOne(r.get(0))) {
             return AcquireResult.acquired(parseLong(r.get(1)), Duration.ofMillis(ttlMs(ttl)));
@@ -194,7 +200,7 @@ public final class RedisBackend implements Backend {
                 key,
                 Scripts.ACQUIRE_PERMIT,
                 List.of(keys.permits(key), keys.permitTokens(key), keys.fence(key), keys.permitQueue(key)),
-                List.of(b(owner), num(maxPermits), ms(ttl), queueSlackMs, queue),
+                List.of(b(owner), num(maxPermits), ms(ttl), queueSlackMs, queue, tag),
                 () -> releasePermit(key, owner)));
         if (isOne(r.get(0))) {
             return AcquireResult.acquired(parseLong(r.get(1)), Duration.ofMillis(ttlMs(ttl)));
@@ -409,7 +415,10 @@ public final class RedisBackend implements Backend {
     }
 
     private Notifications classic() {
-        return new Notifications(Scripts.CLASSIC, new ReleaseChannel(jedis, keys.channel(), readyTimeout), false);
+        return new Notifications(
+                Scripts.CLASSIC,
+                new ReleaseChannel(jedis, keys.channel(), keys.channel() + ":" + str(tag), readyTimeout),
+                false);
     }
 
     private Notifications sharded() {
@@ -424,7 +433,7 @@ public final class RedisBackend implements Backend {
     @Override
     public void leaveQueue(LeaseKind kind, String key, String owner) {
         try {
-            jedis.zrem(kind == LeaseKind.LOCK ? keys.lockQueue(key) : keys.permitQueue(key), b(owner));
+            jedis.zrem(kind == LeaseKind.LOCK ? keys.lockQueue(key) : keys.permitQueue(key), b(str(tag) + ":" + owner));
         } catch (JedisException e) {
             throw failure(key, "leaveQueue", e);
         }
@@ -451,6 +460,17 @@ public final class RedisBackend implements Backend {
     }
 
     // ---- helpers
+
+    /** This backend's name in wait queues and in its own release channel (for tests). */
+    String tag() {
+        return str(tag);
+    }
+
+    private static byte[] newTag() {
+        byte[] random = new byte[6];
+        new java.security.SecureRandom().nextBytes(random);
+        return java.util.HexFormat.of().formatHex(random).getBytes(StandardCharsets.US_ASCII);
+    }
 
     private static final byte[] YES = {'1'};
     private static final byte[] NO = {'0'};

@@ -13,16 +13,18 @@ import redis.clients.jedis.BinaryJedisPubSub;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * One pub/sub connection per backend, subscribed to the single classic release channel ({@code
- * PUBLISH}), dispatching by the key in the payload to local listeners (see {@link
- * ReleaseListeners}). Started on the first {@link #subscribe}; after a reconnect every listener is
- * told once, naming nobody, because releases published while disconnected are lost.
+ * One pub/sub connection per backend, subscribed to the shared classic release channel ({@code
+ * PUBLISH}) and to this client's own channel {@code <channel>:<tag>} (where a release that names
+ * one of this client's waiters is published, so that other clients are not woken to ignore it),
+ * dispatching by the key in the payload to local listeners (see {@link ReleaseListeners}).
+ * Started on the first {@link #subscribe}; after a reconnect every listener is told once, naming
+ * nobody, because releases published while disconnected are lost.
  */
 final class ReleaseChannel extends ReleaseListeners {
     private static final System.Logger LOG = System.getLogger(ReleaseChannel.class.getName());
 
     private final UnifiedJedis jedis;
-    private final byte[] channel;
+    private final byte[][] channels;
     private final Duration readyTimeout;
     private final CountDownLatch firstReady = new CountDownLatch(1);
     private final AtomicBoolean waitedForFirst = new AtomicBoolean();
@@ -31,9 +33,10 @@ final class ReleaseChannel extends ReleaseListeners {
     private volatile Handler current;
     private volatile boolean closed;
 
-    ReleaseChannel(UnifiedJedis jedis, String channel, Duration readyTimeout) {
+    ReleaseChannel(UnifiedJedis jedis, String channel, String ownChannel, Duration readyTimeout) {
         this.jedis = jedis;
-        this.channel = channel.getBytes(StandardCharsets.UTF_8);
+        this.channels =
+                new byte[][] {channel.getBytes(StandardCharsets.UTF_8), ownChannel.getBytes(StandardCharsets.UTF_8)};
         this.readyTimeout = readyTimeout;
     }
 
@@ -73,7 +76,7 @@ final class ReleaseChannel extends ReleaseListeners {
             Handler h = new Handler(reconnect);
             current = h;
             try {
-                jedis.subscribe(h, channel);
+                jedis.subscribe(h, channels);
                 backoffMs = 50;
             } catch (RuntimeException e) {
                 if (closed) {
@@ -132,6 +135,9 @@ final class ReleaseChannel extends ReleaseListeners {
             if (closed) {
                 unsubscribe();
                 return;
+            }
+            if (subscribedChannels < channels.length) {
+                return; // ready once both channels are
             }
             firstReady.countDown();
             if (reconnect) {

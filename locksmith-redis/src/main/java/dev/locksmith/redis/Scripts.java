@@ -37,14 +37,17 @@ final class Scripts {
             """;
 
     /**
-     * The wait queue of a key: a sorted set of waiting owners scored by the server time at which
-     * their entry lapses (the holder's remaining lease plus a slack; the waiter looks again before
+     * The wait queue of a key: a sorted set of waiting owners, each as {@code <tag>:<owner>} where
+     * the tag names the client (its backend) that waits, scored by the server time at which their
+     * entry lapses (the holder's remaining lease plus a slack; the waiter looks again before
      * then). The member {@code ''} stands for watchers, who only wait for the key to be free. A
      * failed queued attempt adds or refreshes its owner; a grant removes it; a release takes the
      * first live owner out and publishes {@code "<payload>\n<owner>"} (see {@link #notifyNext}), so
-     * that only that waiter tries. It publishes {@code "<payload>\n"} (anyone may try) when only
-     * watchers wait, and nothing when nobody does. An owner that gave up is taken out by the client,
-     * or lapses.
+     * that only that waiter tries: with classic pub/sub on the waiting client's own channel {@code
+     * <channel>:<tag>}, so that no other client even hears it. It publishes {@code "<payload>\n"}
+     * (anyone may try) on the shared channel when only watchers wait, and the named owner there
+     * too when watchers wait as well; nothing when nobody waits. An owner that gave up is taken
+     * out by the client, or lapses.
      */
     private static final String QUEUE = SERVER_NOW + """
             local function enqueue(q, member, ms)
@@ -64,25 +67,33 @@ final class Scripts {
      * {@code command}: {@code PUBLISH} on the one shared channel, or {@code SPUBLISH} on the key's
      * own shard channel (which shares the key's hash tag, so it is in the script's slot).
      */
-    private static String notifyNext(String command) {
+    private static String notifyNext(String command, boolean direct) {
         return """
                 local function notify_next(q, channel, payload)
                   if redis.call('EXISTS', q) == 0 then return end
                   redis.call('ZREMRANGEBYSCORE', q, '-inf', string.format('%d', server_now()))
                   local watched = redis.call('ZSCORE', q, '')
-                  local nxt = ''
+                  local nxt = nil
                   for _, m in ipairs(redis.call('ZRANGE', q, 0, 1)) do
                     if m ~= '' then
                       nxt = m
                       break
                     end
                   end
-                  if nxt ~= '' then redis.call('ZREM', q, nxt) end
-                  if nxt ~= '' or watched then
-                    redis.call('PUBLISH_COMMAND', channel, payload .. '\\n' .. nxt)
+                  if nxt then
+                    redis.call('ZREM', q, nxt)
+                    local i = string.find(nxt, ':', 1, true)
+                    local tag, owner = string.sub(nxt, 1, i - 1), string.sub(nxt, i + 1)
+                    if DIRECT and not watched then
+                      redis.call('PUBLISH_COMMAND', channel .. ':' .. tag, payload .. '\\n' .. owner)
+                    else
+                      redis.call('PUBLISH_COMMAND', channel, payload .. '\\n' .. owner)
+                    end
+                  elseif watched then
+                    redis.call('PUBLISH_COMMAND', channel, payload .. '\\n')
                   end
                 end
-                """.replace("PUBLISH_COMMAND", command);
+                """.replace("PUBLISH_COMMAND", command).replace("DIRECT", Boolean.toString(direct));
     }
 
     private static final String PERMIT_HELPERS = """
@@ -107,8 +118,8 @@ final class Scripts {
             """;
 
     /**
-     * KEYS lock, fence, lq; ARGV owner, ttlMs, queueSlackMs, queue ('1' to queue on failure).
-     * Returns {1, token} or {0, holder, pttl}.
+     * KEYS lock, fence, lq; ARGV owner, ttlMs, queueSlackMs, queue ('1' to queue on failure),
+     * client tag. Returns {1, token} or {0, holder, pttl}.
      */
     static final Script ACQUIRE = Script.of("acquire", OWNER_OF + QUEUE + """
             local v = redis.call('GET', KEYS[1])
@@ -120,13 +131,13 @@ final class Scripts {
               end
               local pttl = redis.call('PTTL', KEYS[1])
               if ARGV[4] == '1' then
-                enqueue(KEYS[3], ARGV[1], math.max(pttl, 0) + tonumber(ARGV[3]))
+                enqueue(KEYS[3], ARGV[5] .. ':' .. ARGV[1], math.max(pttl, 0) + tonumber(ARGV[3]))
               end
               return {0, owner, pttl}
             end
             local t = string.format('%d', redis.call('INCR', KEYS[2]))
             redis.call('SET', KEYS[1], t .. '|' .. ARGV[1], 'PX', ARGV[2])
-            redis.call('ZREM', KEYS[3], ARGV[1])
+            redis.call('ZREM', KEYS[3], ARGV[5] .. ':' .. ARGV[1])
             return {1, t}
             """);
 
@@ -156,7 +167,7 @@ final class Scripts {
 
     /**
      * KEYS permits, ptok, fence, pq; ARGV owner, maxPermits, ttlMs, queueSlackMs, queue ('1' to
-     * queue on failure). Returns {1, token} or {0, earliestRemainingMs}.
+     * queue on failure), client tag. Returns {1, token} or {0, earliestRemainingMs}.
      */
     static final Script ACQUIRE_PERMIT = Script.of("acquirePermit", QUEUE + PERMIT_HELPERS + """
             local now = server_now()
@@ -173,13 +184,13 @@ final class Scripts {
               redis.call('ZADD', KEYS[1], exp, ARGV[1])
               redis.call('HSET', KEYS[2], 't:' .. ARGV[1], t, 'max', ARGV[2])
               keep(KEYS[1], KEYS[2], now)
-              redis.call('ZREM', KEYS[4], ARGV[1])
+              redis.call('ZREM', KEYS[4], ARGV[6] .. ':' .. ARGV[1])
               return {1, t}
             end
             local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
             local rem = math.max(tonumber(first[2]) - now, 0)
             if ARGV[5] == '1' then
-              enqueue(KEYS[4], ARGV[1], rem + tonumber(ARGV[4]))
+              enqueue(KEYS[4], ARGV[6] .. ':' .. ARGV[1], rem + tonumber(ARGV[4]))
             end
             return {0, rem}
             """);
@@ -261,9 +272,9 @@ final class Scripts {
      *     waiters try.
      */
     record Publishing(Script release, Script releasePermit, Script forceRelease) {
-        private static Publishing with(String command) {
+        private static Publishing with(String command, boolean direct) {
             return new Publishing(
-                    Script.of("release", OWNER_OF + SERVER_NOW + notifyNext(command) + """
+                    Script.of("release", OWNER_OF + SERVER_NOW + notifyNext(command, direct) + """
                             local v = redis.call('GET', KEYS[1])
                             if v and owner_of(v) == ARGV[1] then
                               redis.call('DEL', KEYS[1])
@@ -272,7 +283,7 @@ final class Scripts {
                             end
                             return 0
                             """),
-                    Script.of("releasePermit", SERVER_NOW + PERMIT_HELPERS + notifyNext(command) + """
+                    Script.of("releasePermit", SERVER_NOW + PERMIT_HELPERS + notifyNext(command, direct) + """
                             local now = server_now()
                             prune(KEYS[1], KEYS[2], now)
                             if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
@@ -306,11 +317,19 @@ final class Scripts {
         }
     }
 
-    /** Releases published with {@code PUBLISH} on the one channel {@code <prefix>release}. */
-    static final Publishing CLASSIC = Publishing.with("PUBLISH");
+    /**
+     * Releases published with {@code PUBLISH} on the one channel {@code <prefix>release}, and a
+     * release that names a waiter on that waiter's client's own channel {@code
+     * <prefix>release:<tag>}.
+     */
+    static final Publishing CLASSIC = Publishing.with("PUBLISH", true);
 
-    /** Releases published with {@code SPUBLISH} on the key's own channel {@code <prefix>{key}:rel}. */
-    static final Publishing SHARDED = Publishing.with("SPUBLISH");
+    /**
+     * Releases published with {@code SPUBLISH} on the key's own channel {@code <prefix>{key}:rel},
+     * which every client waiting on the key hears (a waiter named there is woken only by its own
+     * client).
+     */
+    static final Publishing SHARDED = Publishing.with("SPUBLISH", false);
 
     /**
      * KEYS lock, fence, state; ARGV owner, token, value, valueTtlMs or ''. Returns 1 written, 2

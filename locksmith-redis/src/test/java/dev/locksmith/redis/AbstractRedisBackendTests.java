@@ -272,16 +272,19 @@ abstract class AbstractRedisBackendTests {
     void aReleaseNamesTheNextQueuedWaiterAndPublishesOnlyWhenSomeoneWaits() throws Exception {
         String k = key();
         BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+        BlockingQueue<String> seenOn = new LinkedBlockingQueue<>();
         CountDownLatch subscribed = new CountDownLatch(1);
+        // classic pub/sub: the shared channel, and every client's own channel next to it
         BinaryJedisPubSub spy = new BinaryJedisPubSub() {
             @Override
-            public void onSubscribe(byte[] channel, int count) {
+            public void onPSubscribe(byte[] pattern, int count) {
                 subscribed.countDown();
             }
 
             @Override
-            public void onMessage(byte[] channel, byte[] message) {
+            public void onPMessage(byte[] pattern, byte[] channel, byte[] message) {
                 seen.add(new String(message, StandardCharsets.UTF_8));
+                seenOn.add(new String(channel, StandardCharsets.UTF_8));
             }
         };
         // on a cluster with sharded pub/sub, releases go to the key's own shard channel
@@ -301,7 +304,7 @@ abstract class AbstractRedisBackendTests {
             if (sharded) {
                 ((JedisCluster) raw).ssubscribe(shardSpy, bytes(new KeyLayout(prefix).releaseChannel(k)));
             } else {
-                raw.subscribe(spy, bytes(prefix + "release"));
+                raw.psubscribe(spy, bytes(KeyLayout.globEscape(prefix) + "release*"));
             }
         });
         t.setDaemon(true);
@@ -325,6 +328,11 @@ abstract class AbstractRedisBackendTests {
             String first = heard.poll(10, TimeUnit.SECONDS);
             assertThat(first).isIn("b", "c");
             assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("L" + k + "\n" + first);
+            if (!sharded) {
+                assertThat(seenOn.poll(10, TimeUnit.SECONDS))
+                        .as("published on the waiting client's own channel only")
+                        .isEqualTo(prefix + "release:" + other.tag());
+            }
             assertThat(other.tryAcquire(k, first, LONG).isAcquired()).isTrue();
             assertThat(other.release(k, first)).isTrue();
             String second = first.equals("b") ? "c" : "b";
@@ -341,6 +349,9 @@ abstract class AbstractRedisBackendTests {
             assertThat(backend.release(k, "a")).isTrue();
             assertThat(heard.poll(10, TimeUnit.SECONDS)).isEqualTo("null");
             assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("L" + k + "\n");
+            if (!sharded) {
+                seenOn.clear();
+            }
             // the same for a permit
             backend.tryAcquirePermit(k, "a", 1, LONG);
             assertThat(other.tryAcquirePermitOrQueue(k, "b", 1, LONG).isAcquired())
@@ -354,7 +365,7 @@ abstract class AbstractRedisBackendTests {
             if (sharded) {
                 shardSpy.sunsubscribe();
             } else {
-                spy.unsubscribe();
+                spy.punsubscribe();
             }
             t.join(5000);
         }

@@ -499,4 +499,36 @@ class EngineTimingTest {
             acquirer.join().release();
         }
     }
+
+    @Test
+    void aKeysSubscriptionOutlivesItsLastWaiterForAWhileSoTheNextWaiterLooksOnce() {
+        Lease holder = holdForAnHour(client, "linger");
+        long before = backend.calls("tryAcquire");
+        CompletableFuture<Lease> first = client.lock("linger", waitsAnHour()).acquireAsync(HOUR);
+        assertThat(backend.calls("tryAcquire") - before)
+                .as("a new subscription: one more look right after subscribing")
+                .isEqualTo(2);
+        holder.release();
+        Lease firstLease = first.join();
+        // the key has no waiter now, but its subscription stays for a while
+        before = backend.calls("tryAcquire");
+        CompletableFuture<Lease> second = client.lock("linger", waitsAnHour()).acquireAsync(HOUR);
+        assertThat(backend.calls("tryAcquire") - before)
+                .as("the subscription still stands: no second look")
+                .isEqualTo(1);
+        assertThat(backend.calls("subscribe")).isEqualTo(1);
+        firstLease.release();
+        assertThat(second).as("woken by the release").isCompleted();
+        Lease secondLease = second.join();
+        advanceMs(2_100, 100);
+        before = backend.calls("tryAcquire");
+        CompletableFuture<Lease> third = client.lock("linger", waitsAnHour()).acquireAsync(HOUR);
+        assertThat(backend.calls("subscribe"))
+                .as("closed when idle for 2 s, then opened again")
+                .isEqualTo(2);
+        assertThat(backend.calls("tryAcquire") - before).isEqualTo(2);
+        secondLease.release();
+        assertThat(third).isCompleted();
+        third.join().release();
+    }
 }
