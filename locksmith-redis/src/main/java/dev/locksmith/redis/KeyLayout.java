@@ -85,6 +85,14 @@ final class KeyLayout {
         return bytes(base(key) + "ptok");
     }
 
+    /**
+     * String {@code <tag>:<owner>} with a {@code PX} of the hand-off window: the waiter a release
+     * named, for whom the free lock is reserved until it comes or the window ends.
+     */
+    byte[] turn(String key) {
+        return bytes(base(key) + "turn");
+    }
+
     /** The semaphore's wait queue, laid out like {@link #lockQueue}. */
     byte[] permitQueue(String key) {
         return bytes(base(key) + "pq");

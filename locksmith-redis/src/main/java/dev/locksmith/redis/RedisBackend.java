@@ -56,6 +56,7 @@ public final class RedisBackend implements Backend {
     private final byte[] tag = newTag();
 
     private final byte[] queueSlackMs;
+    private final byte[] handOffWindowMs;
     private final Duration readyTimeout;
     private final Capabilities capabilities;
     private final Object notificationsLock = new Object();
@@ -80,6 +81,7 @@ public final class RedisBackend implements Backend {
         this.keys = new KeyLayout(options.keyPrefix());
         this.channel = KeyLayout.bytes(keys.channel());
         this.queueSlackMs = num(options.waitMarkerSlack().toMillis());
+        this.handOffWindowMs = num(options.handOffWindow().toMillis());
         this.readyTimeout = connectTimeout;
         RedisOptions.ShardedPubSub sharding = options.shardedPubSub();
         if (!cluster && sharding == RedisOptions.ShardedPubSub.ON) {
@@ -137,7 +139,7 @@ public final class RedisBackend implements Backend {
         List<?> r = list(runGrant(
                 key,
                 Scripts.ACQUIRE,
-                List.of(keys.lock(key), keys.fence(key), keys.lockQueue(key)),
+                List.of(keys.lock(key), keys.fence(key), keys.lockQueue(key), keys.turn(key)),
                 List.of(b(owner), ms(ttl), queueSlackMs, queue, tag),
                 () -> release(key, owner)));
         if (isOne(r.get(0))) {
@@ -158,8 +160,8 @@ public final class RedisBackend implements Backend {
         return isOne(run(
                 key,
                 n.scripts().release(),
-                List.of(keys.lock(key), keys.lockQueue(key)),
-                List.of(b(owner), channel(n, key), b(ReleaseListeners.payload(LeaseKind.LOCK, key)))));
+                List.of(keys.lock(key), keys.lockQueue(key), keys.turn(key)),
+                List.of(b(owner), channel(n, key), b(ReleaseListeners.payload(LeaseKind.LOCK, key)), handOffWindowMs)));
     }
 
     @Override
@@ -320,7 +322,8 @@ public final class RedisBackend implements Backend {
                         keys.permits(key),
                         keys.permitTokens(key),
                         keys.lockQueue(key),
-                        keys.permitQueue(key)),
+                        keys.permitQueue(key),
+                        keys.turn(key)),
                 List.of(
                         channel(n, key),
                         b(ReleaseListeners.payload(LeaseKind.LOCK, key)),

@@ -62,7 +62,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * </ul>
  *
  * <p>Settings: {@code keyPrefix}, {@code socketTimeout}, {@code connectTimeout}, {@code
- * maxConnections}, {@code waitMarkerSlack}, {@code durableTokens}, {@code replicaAcks}, {@code
+ * maxConnections}, {@code waitMarkerSlack}, {@code handOffWindow}, {@code durableTokens}, {@code replicaAcks}, {@code
  * replicaAckTimeout}, {@code shardedPubSub} ({@code auto}, {@code on} or {@code off}; {@code on} needs a
  * cluster), {@code cluster}, {@code clientName}; see {@link RedisOptions}. Durations are written {@code 500ms}, {@code 2s}, {@code 1m}
  * or ISO-8601 ({@code PT2S}).
@@ -95,6 +95,7 @@ public final class RedisBackendProvider implements BackendProvider {
             "connectTimeout",
             "maxConnections",
             "waitMarkerSlack",
+            "handOffWindow",
             "durableTokens",
             "cluster",
             "clientName",
@@ -257,6 +258,7 @@ public final class RedisBackendProvider implements BackendProvider {
                 case "connectTimeout" -> p.connectTimeout = positive("connectTimeout", duration("connectTimeout", v));
                 case "maxConnections" -> o.maxConnections(integer("maxConnections", v));
                 case "waitMarkerSlack" -> o.waitMarkerSlack(duration("waitMarkerSlack", v));
+                case "handOffWindow" -> o.handOffWindow(duration("handOffWindow", v));
                 case "durableTokens" -> o.durableTokens(bool("durableTokens", v));
                 case "cluster" -> p.cluster = bool("cluster", v);
                 case "clientName" -> p.clientName = v;

@@ -27,6 +27,12 @@ public final class RedisOptions {
      */
     public static final Duration DEFAULT_WAIT_MARKER_SLACK = Duration.ofSeconds(5);
 
+    /**
+     * Default time a released lock stays reserved for the waiter its release named: 50 ms. See
+     * {@link #handOffWindow()}.
+     */
+    public static final Duration DEFAULT_HAND_OFF_WINDOW = Duration.ofMillis(50);
+
     /** Default time a grant waits for replica acknowledgements (when asked for any): 500 ms. */
     public static final Duration DEFAULT_REPLICA_ACK_TIMEOUT = Duration.ofMillis(500);
 
@@ -55,6 +61,7 @@ public final class RedisOptions {
     private final Duration socketTimeout;
     private final int maxConnections;
     private final Duration waitMarkerSlack;
+    private final Duration handOffWindow;
     private final boolean durableTokens;
     private final int replicaAcks;
     private final Duration replicaAckTimeout;
@@ -65,6 +72,7 @@ public final class RedisOptions {
         this.socketTimeout = b.socketTimeout;
         this.maxConnections = b.maxConnections;
         this.waitMarkerSlack = b.waitMarkerSlack;
+        this.handOffWindow = b.handOffWindow;
         this.durableTokens = b.durableTokens;
         this.replicaAcks = b.replicaAcks;
         this.replicaAckTimeout = b.replicaAckTimeout;
@@ -87,6 +95,7 @@ public final class RedisOptions {
         b.socketTimeout = socketTimeout;
         b.maxConnections = maxConnections;
         b.waitMarkerSlack = waitMarkerSlack;
+        b.handOffWindow = handOffWindow;
         b.durableTokens = durableTokens;
         b.replicaAcks = replicaAcks;
         b.replicaAckTimeout = replicaAckTimeout;
@@ -112,6 +121,17 @@ public final class RedisOptions {
     /** How long a waiter's registration outlives the holder's remaining lease. */
     public Duration waitMarkerSlack() {
         return waitMarkerSlack;
+    }
+
+    /**
+     * How long a released lock stays reserved for the queued waiter its release named, or zero
+     * for no reservation. Within the window only that waiter can take the lock; anyone else's
+     * attempt fails and queues, so a caller that just released (or never waited) cannot barge in
+     * ahead of the waiter on its way, and the lock passes between waiters in queue order. A named
+     * waiter that does not come (it crashed) costs the others at most the window.
+     */
+    public Duration handOffWindow() {
+        return handOffWindow;
     }
 
     /**
@@ -147,7 +167,8 @@ public final class RedisOptions {
     @Override
     public String toString() {
         return "RedisOptions{keyPrefix=" + keyPrefix + ", socketTimeout=" + socketTimeout + ", maxConnections="
-                + maxConnections + ", waitMarkerSlack=" + waitMarkerSlack + ", durableTokens=" + durableTokens
+                + maxConnections + ", waitMarkerSlack=" + waitMarkerSlack + ", handOffWindow=" + handOffWindow
+                + ", durableTokens=" + durableTokens
                 + ", replicaAcks=" + replicaAcks + ", replicaAckTimeout=" + replicaAckTimeout + ", shardedPubSub="
                 + shardedPubSub + "}";
     }
@@ -158,6 +179,7 @@ public final class RedisOptions {
         private Duration socketTimeout = DEFAULT_SOCKET_TIMEOUT;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private Duration waitMarkerSlack = DEFAULT_WAIT_MARKER_SLACK;
+        private Duration handOffWindow = DEFAULT_HAND_OFF_WINDOW;
         private boolean durableTokens;
         private int replicaAcks;
         private Duration replicaAckTimeout = DEFAULT_REPLICA_ACK_TIMEOUT;
@@ -195,6 +217,16 @@ public final class RedisOptions {
         /** 1 ms to 10 minutes. */
         public Builder waitMarkerSlack(Duration waitMarkerSlack) {
             this.waitMarkerSlack = checkRange(waitMarkerSlack, "waitMarkerSlack");
+            return this;
+        }
+
+        /** 0 (no reservation) to 10 seconds; see {@link RedisOptions#handOffWindow()}. */
+        public Builder handOffWindow(Duration handOffWindow) {
+            Objects.requireNonNull(handOffWindow, "handOffWindow");
+            if (handOffWindow.isNegative() || handOffWindow.compareTo(Duration.ofSeconds(10)) > 0) {
+                throw new IllegalArgumentException("handOffWindow must be 0 to 10 seconds, was " + handOffWindow);
+            }
+            this.handOffWindow = handOffWindow;
             return this;
         }
 

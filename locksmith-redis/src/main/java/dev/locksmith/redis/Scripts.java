@@ -69,7 +69,7 @@ final class Scripts {
      */
     private static String notifyNext(String command, boolean direct) {
         return """
-                local function notify_next(q, channel, payload)
+                local function notify_next(q, channel, payload, turn, window)
                   if redis.call('EXISTS', q) == 0 then return end
                   redis.call('ZREMRANGEBYSCORE', q, '-inf', string.format('%d', server_now()))
                   local watched = redis.call('ZSCORE', q, '')
@@ -82,6 +82,9 @@ final class Scripts {
                   end
                   if nxt then
                     redis.call('ZREM', q, nxt)
+                    if turn and window ~= '0' then
+                      redis.call('SET', turn, nxt, 'PX', window)
+                    end
                     local i = string.find(nxt, ':', 1, true)
                     local tag, owner = string.sub(nxt, 1, i - 1), string.sub(nxt, i + 1)
                     if DIRECT and not watched then
@@ -118,8 +121,11 @@ final class Scripts {
             """;
 
     /**
-     * KEYS lock, fence, lq; ARGV owner, ttlMs, queueSlackMs, queue ('1' to queue on failure),
-     * client tag. Returns {1, token} or {0, holder, pttl}.
+     * KEYS lock, fence, lq, turn; ARGV owner, ttlMs, queueSlackMs, queue ('1' to queue on
+     * failure), client tag. Returns {1, token} or {0, holder, pttl}. While the lock is free but
+     * reserved ({@code turn}, set by a release for the waiter it named, for the hand-off window),
+     * only that waiter gets it; anyone else is told the reserved waiter as holder and the
+     * reservation's remaining time.
      */
     static final Script ACQUIRE = Script.of("acquire", OWNER_OF + QUEUE + """
             local v = redis.call('GET', KEYS[1])
@@ -135,9 +141,21 @@ final class Scripts {
               end
               return {0, owner, pttl}
             end
+            local member = ARGV[5] .. ':' .. ARGV[1]
+            local turn = redis.call('GET', KEYS[4])
+            if turn then
+              if turn ~= member then
+                local left = redis.call('PTTL', KEYS[4])
+                if ARGV[4] == '1' then
+                  enqueue(KEYS[3], member, math.max(left, 0) + tonumber(ARGV[3]))
+                end
+                return {0, string.sub(turn, string.find(turn, ':', 1, true) + 1), left}
+              end
+              redis.call('DEL', KEYS[4])
+            end
             local t = string.format('%d', redis.call('INCR', KEYS[2]))
             redis.call('SET', KEYS[1], t .. '|' .. ARGV[1], 'PX', ARGV[2])
-            redis.call('ZREM', KEYS[3], ARGV[5] .. ':' .. ARGV[1])
+            redis.call('ZREM', KEYS[3], member)
             return {1, t}
             """);
 
@@ -263,10 +281,10 @@ final class Scripts {
      * shard channel, Redis 7.0 and later). Every client of one deployment must use the same kind,
      * or their waiters do not hear each other's releases.
      *
-     * @param release KEYS lock, lq; ARGV owner, channel, payload. Publishes only while someone
-     *     waits.
+     * @param release KEYS lock, lq, turn; ARGV owner, channel, payload, handOffWindowMs ('0':
+     *     none). Publishes only while someone waits; reserves the lock for the waiter it names.
      * @param releasePermit KEYS permits, ptok, pq; ARGV owner, channel, payload.
-     * @param forceRelease KEYS lock, permits, ptok, lq, pq; ARGV channel, lockPayload,
+     * @param forceRelease KEYS lock, permits, ptok, lq, pq, turn; ARGV channel, lockPayload,
      *     permitPayload. Returns {lock value or '', lock pttl, owner1, remaining1, token1, ...}.
      *     Names no waiter: several permits may be freed at once, so every client lets one of its
      *     waiters try.
@@ -278,7 +296,7 @@ final class Scripts {
                             local v = redis.call('GET', KEYS[1])
                             if v and owner_of(v) == ARGV[1] then
                               redis.call('DEL', KEYS[1])
-                              notify_next(KEYS[2], ARGV[2], ARGV[3])
+                              notify_next(KEYS[2], ARGV[2], ARGV[3], KEYS[3], ARGV[4])
                               return 1
                             end
                             return 0
@@ -289,7 +307,7 @@ final class Scripts {
                             if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
                               redis.call('HDEL', KEYS[2], 't:' .. ARGV[1])
                               keep(KEYS[1], KEYS[2], now)
-                              notify_next(KEYS[3], ARGV[2], ARGV[3])
+                              notify_next(KEYS[3], ARGV[2], ARGV[3], nil, '0')
                               return 1
                             end
                             return 0
@@ -309,7 +327,7 @@ final class Scripts {
                               out[#out + 1] = string.format('%d', tonumber(live[i + 1]) - now)
                               out[#out + 1] = redis.call('HGET', KEYS[3], 't:' .. live[i]) or '0'
                             end
-                            redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+                            redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[6])
                             publish_if_waited(KEYS[4], ARGV[1], ARGV[2])
                             publish_if_waited(KEYS[5], ARGV[1], ARGV[3])
                             return out

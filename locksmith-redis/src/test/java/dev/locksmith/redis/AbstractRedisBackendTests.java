@@ -333,11 +333,20 @@ abstract class AbstractRedisBackendTests {
                         .as("published on the waiting client's own channel only")
                         .isEqualTo(prefix + "release:" + other.tag());
             }
+            // the free lock is reserved for the named waiter for the hand-off window
+            AcquireResult barging = backend.tryAcquire(k, "a", LONG);
+            assertThat(barging.isAcquired())
+                    .as("taken back by the releasing owner")
+                    .isFalse();
+            assertThat(barging.holder()).isEqualTo(first);
+            assertThat(barging.ttl()).isLessThanOrEqualTo(RedisOptions.DEFAULT_HAND_OFF_WINDOW);
             assertThat(other.tryAcquire(k, first, LONG).isAcquired()).isTrue();
             assertThat(other.release(k, first)).isTrue();
             String second = first.equals("b") ? "c" : "b";
             assertThat(heard.poll(10, TimeUnit.SECONDS)).isEqualTo(second);
             assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("L" + k + "\n" + second);
+            assertThat(other.tryAcquire(k, second, LONG).isAcquired()).isTrue();
+            assertThat(other.release(k, second)).isTrue();
             // a waiter that left the queue is not named, and with nobody else waiting nothing is published
             backend.tryAcquire(k, "a", LONG);
             assertThat(other.tryAcquireOrQueue(k, "d", LONG).isAcquired()).isFalse();
@@ -368,6 +377,42 @@ abstract class AbstractRedisBackendTests {
                 spy.punsubscribe();
             }
             t.join(5000);
+        }
+    }
+
+    @Test
+    void aReservationForANamedWaiterThatNeverComesEndsWithTheHandOffWindowAndForceReleaseDropsIt() throws Exception {
+        String k = key();
+        assertThat(backend.tryAcquire(k, "a", LONG).isAcquired()).isTrue();
+        assertThat(other.tryAcquireOrQueue(k, "ghost", LONG).isAcquired()).isFalse();
+        assertThat(backend.release(k, "a")).isTrue();
+        assertThat(backend.inspect(k)).as("free, though reserved").isEmpty();
+        assertThat(backend.tryAcquire(k, "late", LONG).isAcquired()).isFalse();
+        await(Duration.ofSeconds(5), () -> backend.tryAcquire(k, "late", LONG).isAcquired());
+        assertThat(backend.release(k, "late")).isTrue();
+
+        assertThat(backend.tryAcquire(k, "a", LONG).isAcquired()).isTrue();
+        assertThat(other.tryAcquireOrQueue(k, "ghost", LONG).isAcquired()).isFalse();
+        assertThat(backend.release(k, "a")).isTrue();
+        backend.forceRelease(k);
+        assertThat(backend.tryAcquire(k, "late", LONG).isAcquired())
+                .as("force-release also drops the reservation")
+                .isTrue();
+        backend.release(k, "late");
+    }
+
+    @Test
+    void withoutAHandOffWindowAFreedLockGoesToWhoeverAsksFirst() {
+        String k = key();
+        try (RedisBackend noWindow =
+                RedisTestSupport.open(uri() + (uri().contains("?") ? "&" : "?") + "handOffWindow=0", prefix)) {
+            assertThat(noWindow.tryAcquire(k, "a", LONG).isAcquired()).isTrue();
+            assertThat(other.tryAcquireOrQueue(k, "b", LONG).isAcquired()).isFalse();
+            assertThat(noWindow.release(k, "a")).isTrue();
+            assertThat(noWindow.tryAcquire(k, "a", LONG).isAcquired())
+                    .as("barging allowed")
+                    .isTrue();
+            assertThat(noWindow.release(k, "a")).isTrue();
         }
     }
 
