@@ -89,26 +89,6 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class RedisBackendProvider implements BackendProvider {
 
     private static final Set<String> SCHEMES = Set.of("redis", "rediss", "redis-sentinel");
-    private static final Set<String> SETTINGS = Set.of(
-            "keyPrefix",
-            "socketTimeout",
-            "connectTimeout",
-            "maxConnections",
-            "waitMarkerSlack",
-            "handOffWindow",
-            "durableTokens",
-            "cluster",
-            "clientName",
-            "replicaAcks",
-            "replicaAckTimeout",
-            "shardedPubSub",
-            "trustStore",
-            "trustStoreType",
-            "trustStorePassword",
-            "keyStore",
-            "keyStoreType",
-            "keyStorePassword",
-            "verifyHostname");
     private static final Set<String> TLS_SETTINGS = Set.of(
             "trustStore",
             "trustStoreType",
@@ -117,6 +97,27 @@ public final class RedisBackendProvider implements BackendProvider {
             "keyStoreType",
             "keyStorePassword",
             "verifyHostname");
+    private static final Set<String> SETTINGS = union(
+            TLS_SETTINGS,
+            Set.of(
+                    "keyPrefix",
+                    "socketTimeout",
+                    "connectTimeout",
+                    "maxConnections",
+                    "waitMarkerSlack",
+                    "handOffWindow",
+                    "durableTokens",
+                    "cluster",
+                    "clientName",
+                    "replicaAcks",
+                    "replicaAckTimeout",
+                    "shardedPubSub"));
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
 
     /** Used by {@link java.util.ServiceLoader}. */
     public RedisBackendProvider() {}

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.UnifiedJedis;
@@ -81,7 +80,7 @@ class RedisClusterShardedPubSubIT {
         CompletableFuture<Lease> waiting =
                 waiter.lock("k", WAITS_FOR_NOTIFICATIONS).acquireAsync(HOUR);
         // its first attempt and its look right after subscribing; then it sleeps
-        eventually(() -> waiterStore.answeredAttempts() == 2);
+        RedisTestSupport.eventually(() -> waiterStore.answeredAttempts() == 2);
         String channel = channel("k");
         assertThat(RedisClusterSupport.shardSubscribers(channel))
                 .as("SHARDNUMSUB of %s on its slot's master", channel)
@@ -98,7 +97,7 @@ class RedisClusterShardedPubSubIT {
                 .isEqualTo(3L);
         got.release();
         // the last waiter went: its channel is unsubscribed
-        eventually(() -> RedisClusterSupport.shardSubscribersAnywhere(channel) == 0);
+        RedisTestSupport.eventually(() -> RedisClusterSupport.shardSubscribersAnywhere(channel) == 0);
     }
 
     @Test
@@ -113,7 +112,7 @@ class RedisClusterShardedPubSubIT {
         Lease held = holder.lock("k", WAITS_FOR_NOTIFICATIONS).acquire(Duration.ZERO);
         CompletableFuture<Lease> waiting =
                 waiter.lock("k", WAITS_FOR_NOTIFICATIONS).acquireAsync(HOUR);
-        eventually(() -> waiterStore.answeredAttempts() == 2);
+        RedisTestSupport.eventually(() -> waiterStore.answeredAttempts() == 2);
         assertThat(RedisTestSupport.subscribers(RedisTestSupport.CLUSTER, prefix + "release"))
                 .isEqualTo(1L);
         assertThat(RedisClusterSupport.shardSubscribersAnywhere(channel("k"))).isZero();
@@ -157,7 +156,7 @@ class RedisClusterShardedPubSubIT {
         }
         // every channel is unsubscribed; the connections stay open for the next waiters
         for (int port : RedisClusterSupport.PORTS) {
-            eventually(() -> RedisClusterSupport.shardedSubscriptions(port, clientName) == 0);
+            RedisTestSupport.eventually(() -> RedisClusterSupport.shardedSubscriptions(port, clientName) == 0);
         }
         assertThat(((ShardedReleaseChannel) b.releaseListeners()).connections()).isEqualTo(3);
     }
@@ -181,7 +180,7 @@ class RedisClusterShardedPubSubIT {
         List<String> before = RedisClusterSupport.connectionIds(port, clientName);
         assertThat(RedisClusterSupport.shardedSubscriptions(port, clientName)).isEqualTo(1L);
         s1.close();
-        eventually(() -> RedisClusterSupport.shardedSubscriptions(port, clientName) == 0);
+        RedisTestSupport.eventually(() -> RedisClusterSupport.shardedSubscriptions(port, clientName) == 0);
         try (Subscription s2 = b.subscribe(LeaseKind.LOCK, NAMESPACE + "/" + second, next -> {})) {
             assertThat(RedisClusterSupport.shardedSubscriptions(port, clientName))
                     .isEqualTo(1L);
@@ -203,12 +202,12 @@ class RedisClusterShardedPubSubIT {
         Lease held = holder.lock("k", WAITS_FOR_NOTIFICATIONS).acquire(Duration.ZERO);
         CompletableFuture<Lease> waiting =
                 waiter.lock("k", WAITS_FOR_NOTIFICATIONS).acquireAsync(HOUR);
-        eventually(() -> waiterStore.answeredAttempts() == 2);
+        RedisTestSupport.eventually(() -> waiterStore.answeredAttempts() == 2);
         assertThat(RedisClusterSupport.killShardedSubscribers(port, clientName)).isEqualTo(1);
         // subscribed again on a new connection, then told (naming nobody) that a release may have
         // been missed: the waiter tries once (and fails) and waits again on the same subscription
-        eventually(() -> RedisClusterSupport.shardSubscribers(channel) == 1);
-        eventually(() -> waiterStore.answeredAttempts() == 3);
+        RedisTestSupport.eventually(() -> RedisClusterSupport.shardSubscribers(channel) == 1);
+        RedisTestSupport.eventually(() -> waiterStore.answeredAttempts() == 3);
         assertThat(waiterStore.calls("subscribe")).isEqualTo(1);
         assertThat(waiting).isNotDone();
 
@@ -243,7 +242,7 @@ class RedisClusterShardedPubSubIT {
         Lease held = holder.lock("k", WAITS_FOR_NOTIFICATIONS).acquire(Duration.ZERO);
         CompletableFuture<Lease> waiting =
                 waiter.lock("k", WAITS_FOR_NOTIFICATIONS).acquireAsync(HOUR);
-        eventually(() -> waiterStore.answeredAttempts() == 2);
+        RedisTestSupport.eventually(() -> waiterStore.answeredAttempts() == 2);
         List<String> homeSubscriber = RedisClusterSupport.connectionIds(home, clientName);
         assertThat(homeSubscriber).hasSize(1);
         assertThat(RedisClusterSupport.shardedSubscriptions(home, clientName)).isEqualTo(2L);
@@ -253,8 +252,8 @@ class RedisClusterShardedPubSubIT {
             // the old master dropped the channel; it is subscribed at the new one, and the waiter
             // was told once, naming nobody: it tries once (and fails: the lock moved, still held)
             // and waits again on the same subscription
-            eventually(() -> RedisClusterSupport.shardSubscribers(channel) == 1);
-            eventually(() -> waiterStore.answeredAttempts() == 3);
+            RedisTestSupport.eventually(() -> RedisClusterSupport.shardSubscribers(channel) == 1);
+            RedisTestSupport.eventually(() -> waiterStore.answeredAttempts() == 3);
             assertThat(waiterStore.calls("subscribe")).isEqualTo(1);
             assertThat(waiting).isNotDone();
             assertThat(RedisClusterSupport.clientLine(home, homeSubscriber.get(0)))
@@ -271,15 +270,5 @@ class RedisClusterShardedPubSubIT {
             RedisClusterSupport.restoreSlot(slot, home);
         }
         assertThat(RedisClusterSupport.ownerPort(slot)).isEqualTo(home);
-    }
-
-    private static void eventually(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not true within 10 s");
-            }
-            Thread.sleep(10); // polls server state another thread changes; there is nothing to wait on
-        }
     }
 }

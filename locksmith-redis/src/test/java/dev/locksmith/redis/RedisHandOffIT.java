@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -77,7 +76,7 @@ class RedisHandOffIT {
             got.add(f);
         }
         // each waiter made its first attempt and its look right after subscribing, then sleeps
-        eventually(() -> stores.stream().allMatch(s -> s.answeredAttempts() == 2));
+        RedisTestSupport.eventually(() -> stores.stream().allMatch(s -> s.answeredAttempts() == 2));
         first.release();
         for (CompletableFuture<Lease> f : got) {
             assertThat(f.get(10, TimeUnit.SECONDS).fencingToken()).isGreaterThan(first.fencingToken());
@@ -108,7 +107,7 @@ class RedisHandOffIT {
         } catch (ExecutionException e) {
             assertThat(e.getCause()).isInstanceOf(LockAcquisitionTimeoutException.class);
         }
-        eventually(() -> impatientStore.calls("leaveQueue") == 1);
+        RedisTestSupport.eventually(() -> impatientStore.calls("leaveQueue") == 1);
         CompletableFuture<Lease> patient =
                 client(2).lock("k", WAITS_FOR_NOTIFICATIONS).acquireAsync(HOUR);
         holder.release();
@@ -116,15 +115,5 @@ class RedisHandOffIT {
                 .as("woken by the release, not by the holder's 30 s expiry")
                 .isGreaterThan(holder.fencingToken());
         patient.join().release();
-    }
-
-    private static void eventually(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not true within 10 s");
-            }
-            Thread.sleep(5); // polls a counter another thread moves; there is nothing to wait on
-        }
     }
 }

@@ -80,4 +80,18 @@ final class RedisTestSupport {
             jedis.del(k);
         }
     }
+
+    /**
+     * Polls {@code condition} until it holds, failing after 10 s: for state another thread or the
+     * server changes, where there is nothing to wait on.
+     */
+    static void eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("not true within 10 s");
+            }
+            Thread.sleep(5);
+        }
+    }
 }
