@@ -22,13 +22,16 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.ScanIteration;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisAskDataException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisMovedDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
@@ -74,9 +77,6 @@ public final class RedisBackend implements Backend {
         this.jedis = jedis;
         this.ownsClient = ownsClient;
         this.cluster = jedis instanceof JedisCluster;
-        if (cluster && options.replicaAcks() > 0) {
-            throw new IllegalArgumentException("replicaAcks is not supported on a redis cluster yet");
-        }
         this.options = options;
         this.keys = new KeyLayout(options.keyPrefix());
         this.channel = KeyLayout.bytes(keys.channel());
@@ -501,7 +501,9 @@ public final class RedisBackend implements Backend {
 
     /**
      * Runs a granting script; with {@code replicaAcks} set, sends {@code WAIT} on the same connection
-     * right behind it and undoes a grant that too few replicas acknowledged.
+     * right behind it and undoes a grant that too few replicas acknowledged. On a cluster that
+     * connection is one to the master owning the key's slot, so {@code WAIT} counts that master's
+     * replicas.
      */
     private Object runGrant(String key, Scripts.Script script, List<byte[]> ks, List<byte[]> args, Runnable undo) {
         int want = options.replicaAcks();
@@ -511,9 +513,14 @@ public final class RedisBackend implements Backend {
         Object result;
         long acks;
         try {
-            Object[] out = evalThenWait(script, ks, args, want, false);
-            if (out == null) {
-                out = evalThenWait(script, ks, args, want, true);
+            Object[] out;
+            if (cluster) {
+                out = clusterEvalThenWait(key, script, ks, args, want);
+            } else {
+                out = evalThenWait(script, ks, args, want, false);
+                if (out == null) {
+                    out = evalThenWait(script, ks, args, want, true);
+                }
             }
             result = out[0];
             acks = (Long) out[1];
@@ -531,6 +538,42 @@ public final class RedisBackend implements Backend {
         return result;
     }
 
+    /**
+     * On a cluster: the script and {@code WAIT} on one pooled connection to the master owning the
+     * slot of the key's (hash-tagged) keys. A {@code MOVED} reply means that node did not run the
+     * script (nothing was granted): the slot map is refreshed and the grant tried once more. An
+     * {@code ASK} (the slot is being migrated) or a second {@code MOVED} fails, again with nothing
+     * granted.
+     */
+    private Object[] clusterEvalThenWait(
+            String key, Scripts.Script script, List<byte[]> ks, List<byte[]> args, int want) {
+        int slot = JedisClusterCRC16.getSlot(ks.get(0));
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = ((JedisCluster) jedis).getConnectionFromSlot(slot)) {
+                Pipeline p = new Pipeline(c);
+                Object[] out = evalThenWait(p, script, ks, args, want, false);
+                return out != null ? out : evalThenWait(p, script, ks, args, want, true);
+            } catch (JedisMovedDataException e) {
+                if (attempt > 1) {
+                    throw new BackendException(
+                            key,
+                            "redis " + script.name() + " of '" + key + "' failed: slot " + slot
+                                    + " moved again (to " + e.getTargetNode() + ") after refreshing the cluster's"
+                                    + " slot map; nothing was granted",
+                            e);
+                }
+                jedis.exists(ks.get(0)); // a routed command follows MOVED and refreshes the slot map
+            } catch (JedisAskDataException e) {
+                throw new BackendException(
+                        key,
+                        "redis " + script.name() + " of '" + key + "' failed: slot " + slot + " is being migrated (to "
+                                + e.getTargetNode() + ") and replicaAcks needs the grant and WAIT on one master;"
+                                + " nothing was granted, try again",
+                        e);
+            }
+        }
+    }
+
     /** {script result, acks}, or null when the script was not cached (and {@code eval} is false). */
     private Object[] evalThenWait(Scripts.Script script, List<byte[]> ks, List<byte[]> args, int want, boolean eval) {
         AbstractPipeline ap = jedis.pipelined();
@@ -538,20 +581,26 @@ public final class RedisBackend implements Backend {
             if (!(ap instanceof Pipeline p)) {
                 throw new IllegalStateException("replicaAcks needs a single-connection pipeline, got " + ap);
             }
-            Response<Object> r = eval ? p.eval(script.body(), ks, args) : p.evalsha(script.sha(), ks, args);
-            Response<Long> w = p.waitReplicas(want, options.replicaAckTimeout().toMillis());
-            p.sync();
-            Object result;
-            try {
-                result = r.get();
-            } catch (JedisDataException e) {
-                if (!eval && e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
-                    return null;
-                }
-                throw e;
-            }
-            return new Object[] {result, w.get()};
+            return evalThenWait(p, script, ks, args, want, eval);
         }
+    }
+
+    /** Sends the script and {@code WAIT} on {@code p}'s one connection; see {@link #evalThenWait}. */
+    private Object[] evalThenWait(
+            Pipeline p, Scripts.Script script, List<byte[]> ks, List<byte[]> args, int want, boolean eval) {
+        Response<Object> r = eval ? p.eval(script.body(), ks, args) : p.evalsha(script.sha(), ks, args);
+        Response<Long> w = p.waitReplicas(want, options.replicaAckTimeout().toMillis());
+        p.sync();
+        Object result;
+        try {
+            result = r.get();
+        } catch (JedisDataException e) {
+            if (!eval && e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
+                return null;
+            }
+            throw e;
+        }
+        return new Object[] {result, w.get()};
     }
 
     private static BackendException failure(String key, String op, JedisException e) {

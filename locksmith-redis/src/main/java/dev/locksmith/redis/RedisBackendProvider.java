@@ -282,9 +282,6 @@ public final class RedisBackendProvider implements BackendProvider {
         if (p.hosts.size() > 1 && p.masterName == null) {
             p.cluster = true;
         }
-        if (p.cluster && p.options.replicaAcks() > 0) {
-            throw new IllegalArgumentException("replicaAcks is not supported on a redis cluster yet");
-        }
         if (!p.cluster && p.options.shardedPubSub() == RedisOptions.ShardedPubSub.ON) {
             throw new IllegalArgumentException("shardedPubSub=on needs a redis cluster; " + p.describe()
                     + " is not one (standalone and sentinel servers use the one classic channel)");

@@ -148,7 +148,8 @@ public final class RedisOptions {
      * default) does not wait. A grant acknowledged by fewer within {@link #replicaAckTimeout()} is
      * undone and fails with a {@link dev.locksmith.BackendException}. This narrows the window in
      * which a failover loses a grant; it does not close it (replication stays asynchronous, and
-     * Sentinel may still promote a replica that missed it). Not supported on a cluster.
+     * Sentinel or the cluster may still promote a replica that missed it). On a cluster the
+     * replicas counted are those of the master owning the key's slot.
      */
     public int replicaAcks() {
         return replicaAcks;

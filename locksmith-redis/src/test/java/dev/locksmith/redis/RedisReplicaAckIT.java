@@ -101,9 +101,5 @@ class RedisReplicaAckIT {
                         .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("socketTimeout");
-        assertThatThrownBy(() ->
-                        RedisBackendProvider.parse(URI.create("redis://a:1,b:2?replicaAcks=1"), Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("cluster");
     }
 }
