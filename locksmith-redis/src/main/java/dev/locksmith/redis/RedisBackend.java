@@ -426,7 +426,7 @@ public final class RedisBackend implements Backend {
 
     private Notifications sharded() {
         return new Notifications(
-                Scripts.SHARDED, new ShardedReleaseChannel((JedisCluster) jedis, keys, readyTimeout), true);
+                Scripts.SHARDED, new ShardedReleaseChannel((JedisCluster) jedis, keys, str(tag), readyTimeout), true);
     }
 
     private byte[] channel(Notifications n, String key) {

@@ -43,8 +43,8 @@ final class Scripts {
      * then). The member {@code ''} stands for watchers, who only wait for the key to be free. A
      * failed queued attempt adds or refreshes its owner; a grant removes it; a release takes the
      * first live owner out and publishes {@code "<payload>\n<owner>"} (see {@link #notifyNext}), so
-     * that only that waiter tries: with classic pub/sub on the waiting client's own channel {@code
-     * <channel>:<tag>}, so that no other client even hears it. It publishes {@code "<payload>\n"}
+     * that only that waiter tries, on the waiting client's own channel {@code <channel>:<tag>}, so
+     * that no other client even hears it. It publishes {@code "<payload>\n"}
      * (anyone may try) on the shared channel when only watchers wait, and the named owner there
      * too when watchers wait as well; nothing when nobody waits. An owner that gave up is taken
      * out by the client, or lapses.
@@ -63,11 +63,13 @@ final class Scripts {
             """;
 
     /**
-     * {@code notify_next(q, channel, payload)}: the release half of {@link #QUEUE}, publishing with
-     * {@code command}: {@code PUBLISH} on the one shared channel, or {@code SPUBLISH} on the key's
-     * own shard channel (which shares the key's hash tag, so it is in the script's slot).
+     * {@code notify_next(q, channel, payload, turn, window)}: the release half of {@link #QUEUE},
+     * publishing with {@code command}: {@code PUBLISH} on the one shared channel (or a client's
+     * {@code <channel>:<tag>}), or {@code SPUBLISH} on the key's own shard channel (or a client's
+     * {@code <key channel>:<tag>}), which share the key's hash tag, so they are in the script's
+     * slot. With a {@code turn} key and a window above 0, reserves the lock for the named owner.
      */
-    private static String notifyNext(String command, boolean direct) {
+    private static String notifyNext(String command) {
         return """
                 local function notify_next(q, channel, payload, turn, window)
                   if redis.call('EXISTS', q) == 0 then return end
@@ -87,7 +89,7 @@ final class Scripts {
                     end
                     local i = string.find(nxt, ':', 1, true)
                     local tag, owner = string.sub(nxt, 1, i - 1), string.sub(nxt, i + 1)
-                    if DIRECT and not watched then
+                    if not watched then
                       redis.call('PUBLISH_COMMAND', channel .. ':' .. tag, payload .. '\\n' .. owner)
                     else
                       redis.call('PUBLISH_COMMAND', channel, payload .. '\\n' .. owner)
@@ -96,7 +98,7 @@ final class Scripts {
                     redis.call('PUBLISH_COMMAND', channel, payload .. '\\n')
                   end
                 end
-                """.replace("PUBLISH_COMMAND", command).replace("DIRECT", Boolean.toString(direct));
+                """.replace("PUBLISH_COMMAND", command);
     }
 
     private static final String PERMIT_HELPERS = """
@@ -290,9 +292,9 @@ final class Scripts {
      *     waiters try.
      */
     record Publishing(Script release, Script releasePermit, Script forceRelease) {
-        private static Publishing with(String command, boolean direct) {
+        private static Publishing with(String command) {
             return new Publishing(
-                    Script.of("release", OWNER_OF + SERVER_NOW + notifyNext(command, direct) + """
+                    Script.of("release", OWNER_OF + SERVER_NOW + notifyNext(command) + """
                             local v = redis.call('GET', KEYS[1])
                             if v and owner_of(v) == ARGV[1] then
                               redis.call('DEL', KEYS[1])
@@ -301,7 +303,7 @@ final class Scripts {
                             end
                             return 0
                             """),
-                    Script.of("releasePermit", SERVER_NOW + PERMIT_HELPERS + notifyNext(command, direct) + """
+                    Script.of("releasePermit", SERVER_NOW + PERMIT_HELPERS + notifyNext(command) + """
                             local now = server_now()
                             prune(KEYS[1], KEYS[2], now)
                             if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
@@ -340,14 +342,14 @@ final class Scripts {
      * release that names a waiter on that waiter's client's own channel {@code
      * <prefix>release:<tag>}.
      */
-    static final Publishing CLASSIC = Publishing.with("PUBLISH", true);
+    static final Publishing CLASSIC = Publishing.with("PUBLISH");
 
     /**
      * Releases published with {@code SPUBLISH} on the key's own channel {@code <prefix>{key}:rel},
-     * which every client waiting on the key hears (a waiter named there is woken only by its own
-     * client).
+     * and a release that names a waiter on that waiter's client's channel for the key, {@code
+     * <prefix>{key}:rel:<tag>} (same hash tag, so the same slot).
      */
-    static final Publishing SHARDED = Publishing.with("SPUBLISH", false);
+    static final Publishing SHARDED = Publishing.with("SPUBLISH");
 
     /**
      * KEYS lock, fence, state; ARGV owner, token, value, valueTtlMs or ''. Returns 1 written, 2

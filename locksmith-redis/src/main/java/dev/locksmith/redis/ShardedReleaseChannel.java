@@ -59,6 +59,9 @@ final class ShardedReleaseChannel extends ReleaseListeners {
 
     private final JedisCluster cluster;
     private final KeyLayout keys;
+    /** This client's tag: a release that names one of its waiters goes to {@code <key channel>:<tag>}. */
+    private final String tag;
+
     private final Duration readyTimeout;
     private final Object lock = new Object();
 
@@ -75,9 +78,10 @@ final class ShardedReleaseChannel extends ReleaseListeners {
 
     private boolean closed;
 
-    ShardedReleaseChannel(JedisCluster cluster, KeyLayout keys, Duration readyTimeout) {
+    ShardedReleaseChannel(JedisCluster cluster, KeyLayout keys, String tag, Duration readyTimeout) {
         this.cluster = cluster;
         this.keys = keys;
+        this.tag = tag;
         this.readyTimeout = readyTimeout;
     }
 
@@ -130,56 +134,67 @@ final class ShardedReleaseChannel extends ReleaseListeners {
         return 0;
     }
 
+    /**
+     * Subscribes the key's two channels, both in its slot: the shared one (releases for watchers,
+     * and those that name nobody) and this client's own (releases that name one of its waiters).
+     */
     @Override
     Subscription subscribe(LeaseKind kind, String key, ReleaseListener onRelease) {
         String payload = payload(kind, key);
-        String name = keys.releaseChannel(key);
-        Chan c;
+        String shared = keys.releaseChannel(key);
+        List<Chan> both = new ArrayList<>(2);
         boolean wait;
         synchronized (lock) {
             if (closed || !add(payload, onRelease)) {
                 return Subscription.NONE;
             }
             wait = !failing;
-            c = chans.get(name);
-            if (c == null) {
-                c = new Chan(name, key);
-                chans.put(name, c);
-                makeHomeless(c);
+            for (String name : List.of(shared, shared + ":" + tag)) {
+                Chan c = chans.get(name);
+                if (c == null) {
+                    c = new Chan(name, key);
+                    chans.put(name, c);
+                    makeHomeless(c);
+                }
+                c.listeners++;
+                both.add(c);
             }
-            c.listeners++;
         }
         // a release published before the SSUBSCRIBE took effect would be missed: wait for it,
         // bounded (a lost notification costs at most the holder's remaining lease), unless the
         // cluster cannot be reached now (its listeners are told once it is subscribed)
         if (wait) {
+            long deadline = System.nanoTime() + readyTimeout.toNanos();
             try {
-                c.ready.await(readyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                for (Chan c : both) {
+                    c.ready.await(Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        Chan chan = c;
         AtomicBoolean open = new AtomicBoolean(true);
         return () -> {
             if (open.getAndSet(false)) {
-                unsubscribe(payload, onRelease, chan);
+                unsubscribe(payload, onRelease, both);
             }
         };
     }
 
-    private void unsubscribe(String payload, ReleaseListener onRelease, Chan c) {
+    private void unsubscribe(String payload, ReleaseListener onRelease, List<Chan> channels) {
         synchronized (lock) {
             remove(payload, onRelease);
-            if (--c.listeners > 0 || chans.get(c.name) != c) {
-                return;
-            }
-            chans.remove(c.name);
-            homeless.remove(c);
-            Node n = c.node;
-            c.node = null;
-            if (n != null) {
-                n.drop(c);
+            for (Chan c : channels) {
+                if (--c.listeners > 0 || chans.get(c.name) != c) {
+                    continue;
+                }
+                chans.remove(c.name);
+                homeless.remove(c);
+                Node n = c.node;
+                c.node = null;
+                if (n != null) {
+                    n.drop(c);
+                }
             }
         }
     }
@@ -245,6 +260,12 @@ final class ShardedReleaseChannel extends ReleaseListeners {
             worker.start();
         }
         lock.notifyAll();
+    }
+
+    /** The other channel of {@code c}'s key: its own channel for the shared one, and back. */
+    private String siblingOf(Chan c) {
+        String shared = keys.releaseChannel(c.key);
+        return c.name.equals(shared) ? shared + ":" + tag : shared;
     }
 
     /** A channel that was active is gone from its node: subscribe it again, then tell its listeners. Under lock. */
@@ -692,7 +713,12 @@ final class ShardedReleaseChannel extends ReleaseListeners {
                     c.ready.countDown();
                     if (c.lost) {
                         c.lost = false;
-                        key = c.key;
+                        // a key has two channels, lost together: tell its listeners once, when the
+                        // second is back
+                        Chan sibling = chans.get(siblingOf(c));
+                        if (sibling == null || (sibling.confirmed && !sibling.lost)) {
+                            key = c.key;
+                        }
                     }
                 }
             }

@@ -291,18 +291,23 @@ abstract class AbstractRedisBackendTests {
         BinaryJedisShardedPubSub shardSpy = new BinaryJedisShardedPubSub() {
             @Override
             public void onSSubscribe(byte[] channel, int count) {
-                subscribed.countDown();
+                if (count == 2) {
+                    subscribed.countDown();
+                }
             }
 
             @Override
             public void onSMessage(byte[] channel, byte[] message) {
                 seen.add(new String(message, StandardCharsets.UTF_8));
+                seenOn.add(new String(channel, StandardCharsets.UTF_8));
             }
         };
         boolean sharded = backend.shardedPubSub();
         Thread t = new Thread(() -> {
             if (sharded) {
-                ((JedisCluster) raw).ssubscribe(shardSpy, bytes(new KeyLayout(prefix).releaseChannel(k)));
+                String shared = new KeyLayout(prefix).releaseChannel(k);
+                // the key's channel, and the waiting client's own channel for the key
+                ((JedisCluster) raw).ssubscribe(shardSpy, bytes(shared), bytes(shared + ":" + other.tag()));
             } else {
                 raw.psubscribe(spy, bytes(KeyLayout.globEscape(prefix) + "release*"));
             }
@@ -328,11 +333,12 @@ abstract class AbstractRedisBackendTests {
             String first = heard.poll(10, TimeUnit.SECONDS);
             assertThat(first).isIn("b", "c");
             assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("L" + k + "\n" + first);
-            if (!sharded) {
-                assertThat(seenOn.poll(10, TimeUnit.SECONDS))
-                        .as("published on the waiting client's own channel only")
-                        .isEqualTo(prefix + "release:" + other.tag());
-            }
+            assertThat(seenOn.poll(10, TimeUnit.SECONDS))
+                    .as("published on the waiting client's own channel only")
+                    .isEqualTo(
+                            sharded
+                                    ? new KeyLayout(prefix).releaseChannel(k) + ":" + other.tag()
+                                    : prefix + "release:" + other.tag());
             // the free lock is reserved for the named waiter for the hand-off window
             AcquireResult barging = backend.tryAcquire(k, "a", LONG);
             assertThat(barging.isAcquired())
@@ -358,9 +364,7 @@ abstract class AbstractRedisBackendTests {
             assertThat(backend.release(k, "a")).isTrue();
             assertThat(heard.poll(10, TimeUnit.SECONDS)).isEqualTo("null");
             assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("L" + k + "\n");
-            if (!sharded) {
-                seenOn.clear();
-            }
+            seenOn.clear();
             // the same for a permit
             backend.tryAcquirePermit(k, "a", 1, LONG);
             assertThat(other.tryAcquirePermitOrQueue(k, "b", 1, LONG).isAcquired())
@@ -433,7 +437,8 @@ abstract class AbstractRedisBackendTests {
                 Map<Integer, Long> perPort = new HashMap<>();
                 for (int i = 0; i < 10_000; i++) {
                     String channel = new KeyLayout(prefix).releaseChannel("many/" + i);
-                    perPort.merge(slotPorts[RedisClusterSupport.slot(channel)], 1L, Long::sum);
+                    // the key's channel and this client's own channel for it, in the same slot
+                    perPort.merge(slotPorts[RedisClusterSupport.slot(channel)], 2L, Long::sum);
                 }
                 for (Map.Entry<Integer, Long> e : perPort.entrySet()) {
                     assertThat(RedisClusterSupport.connectionsHolding(e.getKey(), e.getValue()))

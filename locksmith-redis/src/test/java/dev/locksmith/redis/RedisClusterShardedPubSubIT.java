@@ -138,7 +138,7 @@ class RedisClusterShardedPubSubIT {
                 String key = "many/" + i;
                 subs.add(b.subscribe(LeaseKind.LOCK, key, next -> {}));
                 int port = slotPorts[RedisClusterSupport.slot(new KeyLayout(prefix).releaseChannel(key))];
-                perPort.merge(port, 1L, Long::sum);
+                perPort.merge(port, 2L, Long::sum); // the key's channel and this client's own for it
             }
             assertThat(perPort).as("keys on every master").hasSize(3);
             assertThat(((ShardedReleaseChannel) b.releaseListeners()).connections())
@@ -178,12 +178,14 @@ class RedisClusterShardedPubSubIT {
         }
         Subscription s1 = b.subscribe(LeaseKind.LOCK, NAMESPACE + "/" + first, next -> {});
         List<String> before = RedisClusterSupport.connectionIds(port, clientName);
-        assertThat(RedisClusterSupport.shardedSubscriptions(port, clientName)).isEqualTo(1L);
+        assertThat(RedisClusterSupport.shardedSubscriptions(port, clientName))
+                .as("the key's channel and this client's own for it")
+                .isEqualTo(2L);
         s1.close();
         RedisTestSupport.eventually(() -> RedisClusterSupport.shardedSubscriptions(port, clientName) == 0);
         try (Subscription s2 = b.subscribe(LeaseKind.LOCK, NAMESPACE + "/" + second, next -> {})) {
             assertThat(RedisClusterSupport.shardedSubscriptions(port, clientName))
-                    .isEqualTo(1L);
+                    .isEqualTo(2L);
             assertThat(RedisClusterSupport.connectionIds(port, clientName))
                     .as("the same connection")
                     .isEqualTo(before);
@@ -245,7 +247,9 @@ class RedisClusterShardedPubSubIT {
         RedisTestSupport.eventually(() -> waiterStore.answeredAttempts() == 2);
         List<String> homeSubscriber = RedisClusterSupport.connectionIds(home, clientName);
         assertThat(homeSubscriber).hasSize(1);
-        assertThat(RedisClusterSupport.shardedSubscriptions(home, clientName)).isEqualTo(2L);
+        assertThat(RedisClusterSupport.shardedSubscriptions(home, clientName))
+                .as("two channels for each of the two keys")
+                .isEqualTo(4L);
         try {
             RedisClusterSupport.moveSlot(slot, away);
             assertThat(RedisClusterSupport.ownerPort(slot)).isEqualTo(away);
@@ -257,8 +261,8 @@ class RedisClusterShardedPubSubIT {
             assertThat(waiterStore.calls("subscribe")).isEqualTo(1);
             assertThat(waiting).isNotDone();
             assertThat(RedisClusterSupport.clientLine(home, homeSubscriber.get(0)))
-                    .as("the old master's connection lives on with the other channel")
-                    .contains(" ssub=1 ");
+                    .as("the old master's connection lives on with the other key's two channels")
+                    .contains(" ssub=2 ");
 
             held.release();
             Lease got = waiting.get(10, TimeUnit.SECONDS);
