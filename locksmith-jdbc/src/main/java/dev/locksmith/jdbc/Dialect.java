@@ -55,13 +55,30 @@ final class Dialect {
     final String locks;
     final String permits;
     final String state;
+    /** The wait queue table (PostgreSQL only). */
+    final String queueTable;
+    /**
+     * Whether the wait queue is in use: PostgreSQL with notifications on and the queue table
+     * present. Acquisitions then take their owner out of the queue, queued attempts put it in, and
+     * a release names the first live queued owner in its notification.
+     */
+    final boolean queue;
+
+    private final String prefix;
     /** The PostgreSQL notification channel (lower case, as PostgreSQL folds identifiers). */
     final String channel;
     /** The database's current time in epoch milliseconds, as an SQL expression. */
     final String now;
 
     Dialect(Kind kind, String prefix) {
+        this(kind, prefix, kind == Kind.POSTGRESQL);
+    }
+
+    private Dialect(Kind kind, String prefix, boolean queue) {
         this.kind = kind;
+        this.prefix = prefix;
+        this.queue = queue && kind == Kind.POSTGRESQL;
+        this.queueTable = prefix + "queue";
         this.locks = prefix + "locks";
         this.permits = prefix + "permits";
         this.state = prefix + "state";
@@ -72,6 +89,11 @@ final class Dialect {
             case SQLITE -> "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
             case H2 -> "CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000 AS BIGINT)";
         };
+    }
+
+    /** This dialect without the wait queue: releases name nobody, as before the queue existed. */
+    Dialect withoutQueue() {
+        return queue ? new Dialect(kind, prefix, false) : this;
     }
 
     boolean isMySqlFamily() {
@@ -110,7 +132,7 @@ final class Dialect {
         }
         String big = kind == Kind.SQLITE ? "INTEGER" : "BIGINT";
         String integer = "INTEGER";
-        return List.of(
+        List<String> out = new java.util.ArrayList<>(List.of(
                 "CREATE TABLE IF NOT EXISTS " + locks + " (name " + text + " NOT NULL PRIMARY KEY, owner " + text
                         + ", token " + big + " NOT NULL, fence " + big + " NOT NULL, expires_at " + big
                         + " NOT NULL, max_permits " + integer + " NOT NULL)" + suffix,
@@ -118,7 +140,14 @@ final class Dialect {
                         + " NOT NULL, token " + big + " NOT NULL, expires_at " + big
                         + " NOT NULL, PRIMARY KEY (name, owner))" + suffix,
                 "CREATE TABLE IF NOT EXISTS " + state + " (name " + text + " NOT NULL PRIMARY KEY, state_value " + bytes
-                        + " NOT NULL, token " + big + " NOT NULL, expires_at " + big + ")" + suffix);
+                        + " NOT NULL, token " + big + " NOT NULL, expires_at " + big + ")" + suffix));
+        if (kind == Kind.POSTGRESQL) {
+            // the wait queue: kind 'L' or 'P', expiry by the database clock, seq for arrival order
+            out.add("CREATE TABLE IF NOT EXISTS " + queueTable + " (name " + text + " NOT NULL, kind CHAR(1) NOT NULL,"
+                    + " owner " + text + " NOT NULL, expires_at " + big + " NOT NULL, seq BIGSERIAL NOT NULL,"
+                    + " PRIMARY KEY (name, kind, owner))");
+        }
+        return List.copyOf(out);
     }
 
     // ---- locks
@@ -134,11 +163,23 @@ final class Dialect {
                 + " THEN token ELSE fence + 1 END, fence = CASE WHEN owner = ? AND expires_at > " + now
                 + " THEN fence ELSE fence + 1 END, owner = ?, expires_at = " + now + " + ? WHERE name = ? AND"
                 + " (owner IS NULL OR expires_at <= " + now + " OR owner = ?)";
+        if (queue) {
+            // a grant takes the owner out of the wait queue, in the same statement
+            return "WITH g AS (" + update + " RETURNING token), d AS (DELETE FROM " + queueTable
+                    + " WHERE name = ? AND kind = 'L' AND owner = ? AND EXISTS (SELECT 1 FROM g)) SELECT token FROM g";
+        }
         return switch (kind) {
             case POSTGRESQL, SQLITE -> update + " RETURNING token";
             case H2 -> "SELECT token FROM FINAL TABLE (" + update + ")";
             case MARIADB, MYSQL -> update; // followed by selectToken() in the same transaction
         };
+    }
+
+    /** The parameters of {@link #acquireUpdate()}. */
+    Object[] acquireParams(String key, String owner, long ttlMs) {
+        return queue
+                ? new Object[] {owner, owner, owner, ttlMs, key, owner, key, owner}
+                : new Object[] {owner, owner, owner, ttlMs, key, owner};
     }
 
     /** Whether {@link #acquireUpdate()} returns the token itself (else: update, select, commit). */
@@ -178,6 +219,51 @@ final class Dialect {
         return "SELECT owner, expires_at - " + now + " FROM " + locks + " WHERE name = ?";
     }
 
+    /**
+     * The holder of a lock, putting {@code owner} in the key's wait queue (or keeping its place
+     * there) when the lock is held, in one statement: the entry lapses at the holder's remaining
+     * lease plus {@code slackMs}. Params: key, owner, slackMs. Columns: owner, remaining ms.
+     */
+    String selectHolderQueueing() {
+        return "WITH h AS (SELECT name, owner, expires_at - " + now + " AS remaining FROM " + locks
+                + " WHERE name = ?), i AS (INSERT INTO " + queueTable + " (name, kind, owner, expires_at) SELECT"
+                + " h.name, 'L', ?, " + now + " + h.remaining + ? FROM h WHERE h.owner IS NOT NULL AND h.remaining > 0"
+                + onConflictKeepPlace() + ") SELECT owner, remaining FROM h";
+    }
+
+    /** A queued owner keeps its place (seq) and the later of its two lapse times. */
+    private String onConflictKeepPlace() {
+        return " ON CONFLICT (name, kind, owner) DO UPDATE SET expires_at = GREATEST(" + queueTable
+                + ".expires_at, EXCLUDED.expires_at)";
+    }
+
+    /** Puts an owner in the wait queue or keeps its place. Params: key, kind, owner, lapse ms from now. */
+    String enqueue() {
+        return "INSERT INTO " + queueTable + " (name, kind, owner, expires_at) VALUES (?, ?, ?, " + now + " + ?)"
+                + onConflictKeepPlace();
+    }
+
+    /** Params: key, kind, owner. */
+    String leaveQueue() {
+        return "DELETE FROM " + queueTable + " WHERE name = ? AND kind = ? AND owner = ?";
+    }
+
+    /**
+     * The notifying tail of a release whose CTE {@code r} returns the released name: drops the
+     * key's lapsed queue entries, takes the first live one out (arrival order) and publishes
+     * {@code <kind><key>} plus, if an owner was taken, {@code \n<owner>}; all in the releasing
+     * statement, so nothing is published or dequeued unless the release commits.
+     */
+    private String notifyNext(String kindCode) {
+        String name = "(SELECT name FROM r)";
+        return ", x AS (DELETE FROM " + queueTable + " WHERE name = " + name + " AND kind = '" + kindCode
+                + "' AND expires_at <= " + now + "), n AS (DELETE FROM " + queueTable + " WHERE name = " + name
+                + " AND kind = '" + kindCode + "' AND owner = (SELECT q.owner FROM " + queueTable + " q WHERE q.name = "
+                + name + " AND q.kind = '" + kindCode + "' AND q.expires_at > " + now
+                + " ORDER BY q.seq LIMIT 1) RETURNING owner) SELECT pg_notify('" + channel + "', '" + kindCode
+                + "' || r.name || COALESCE(chr(10) || (SELECT owner FROM n), '')) FROM r";
+    }
+
     /** Params: ttlMs, key, owner. */
     String extendLock() {
         return "UPDATE " + locks + " SET expires_at = " + now + " + ? WHERE name = ? AND owner = ? AND expires_at > "
@@ -192,8 +278,10 @@ final class Dialect {
         String update = "UPDATE " + locks + " SET owner = NULL, expires_at = 0 WHERE name = ? AND owner = ? AND"
                 + " expires_at > " + now;
         if (kind == Kind.POSTGRESQL) {
-            return "WITH r AS (" + update + " RETURNING name) SELECT pg_notify('" + channel
-                    + "', 'L' || r.name) FROM r";
+            return queue
+                    ? "WITH r AS (" + update + " RETURNING name)" + notifyNext("L")
+                    : "WITH r AS (" + update + " RETURNING name) SELECT pg_notify('" + channel
+                            + "', 'L' || r.name) FROM r";
         }
         return update;
     }
@@ -257,8 +345,15 @@ final class Dialect {
         return "SELECT max_permits FROM " + locks + " WHERE name = ?";
     }
 
-    /** Params: key, owner, token, ttlMs. */
+    /**
+     * Params: key, owner, token, ttlMs; with the queue first key, owner again (the grant takes the
+     * owner out of the wait queue in the same statement).
+     */
     String insertPermit() {
+        if (queue) {
+            return "WITH d AS (DELETE FROM " + queueTable + " WHERE name = ? AND kind = 'P' AND owner = ?) INSERT INTO "
+                    + permits + " (name, owner, token, expires_at) VALUES (?, ?, ?, " + now + " + ?)";
+        }
         return "INSERT INTO " + permits + " (name, owner, token, expires_at) VALUES (?, ?, ?, " + now + " + ?)";
     }
 
@@ -272,8 +367,10 @@ final class Dialect {
     String releasePermit() {
         String delete = "DELETE FROM " + permits + " WHERE name = ? AND owner = ? AND expires_at > " + now;
         if (kind == Kind.POSTGRESQL) {
-            return "WITH r AS (" + delete + " RETURNING name) SELECT pg_notify('" + channel
-                    + "', 'P' || r.name) FROM r";
+            return queue
+                    ? "WITH r AS (" + delete + " RETURNING name)" + notifyNext("P")
+                    : "WITH r AS (" + delete + " RETURNING name) SELECT pg_notify('" + channel
+                            + "', 'P' || r.name) FROM r";
         }
         return delete;
     }
@@ -344,13 +441,23 @@ final class Dialect {
 
     /** Checks that the table exists and has the expected columns. */
     List<String> probes() {
-        return List.of(
+        List<String> out = new java.util.ArrayList<>(List.of(
                 "SELECT name, owner, token, fence, expires_at, max_permits FROM " + locks + " WHERE 1 = 0",
                 "SELECT name, owner, token, expires_at FROM " + permits + " WHERE 1 = 0",
-                "SELECT name, state_value, token, expires_at FROM " + state + " WHERE 1 = 0");
+                "SELECT name, state_value, token, expires_at FROM " + state + " WHERE 1 = 0"));
+        if (kind == Kind.POSTGRESQL) {
+            out.add(queueProbe());
+        }
+        return List.copyOf(out);
     }
 
+    /** Checks that the wait queue table exists and has the expected columns. */
+    String queueProbe() {
+        return "SELECT name, kind, owner, expires_at, seq FROM " + queueTable + " WHERE 1 = 0";
+    }
+
+    /** The tables: locks, permits, state, and on PostgreSQL the wait queue. */
     List<String> tables() {
-        return List.of(locks, permits, state);
+        return kind == Kind.POSTGRESQL ? List.of(locks, permits, state, queueTable) : List.of(locks, permits, state);
     }
 }

@@ -41,8 +41,9 @@ import javax.sql.DataSource;
  *
  * <p>Every acquisition is one atomic statement judged by the database clock; the fencing token
  * lives in the lock's row, which is never deleted, so tokens never go backwards. Release
- * notifications use PostgreSQL {@code LISTEN/NOTIFY}; on other databases waiters fall back to a
- * timed retry. The tables and their DDL are described in {@code docs/backends/jdbc.md}.
+ * notifications use PostgreSQL {@code LISTEN/NOTIFY}, naming the next waiter of the key's wait
+ * queue (table {@code <prefix>queue}) so that one release wakes one waiter in one client; on other
+ * databases waiters fall back to a timed retry. The tables and their DDL are described in {@code docs/backends/jdbc.md}.
  *
  * <p>A {@code DataSource} passed by the user is never closed by the backend. On PostgreSQL one of
  * its connections is held for {@code LISTEN} while anyone subscribes to releases.
@@ -67,6 +68,9 @@ public final class JdbcBackend implements Backend {
 
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,39}");
     private static final long MAX_TTL_MILLIS = Long.MAX_VALUE / 4;
+
+    /** How long a wait queue entry outlives the holder's lease: its waiter looks again before then. */
+    static final long QUEUE_SLACK_MILLIS = 5_000;
 
     private final ConnectionSource connections;
     private final Dialect dialect;
@@ -93,6 +97,10 @@ public final class JdbcBackend implements Backend {
                 createSchema(c, d);
             }
             probe(c, d, b.createSchema);
+            boolean notifying = b.notifications && d.kind == Dialect.Kind.POSTGRESQL && pgDriverPresent();
+            if (d.queue && !(notifying && queueTablePresent(c, d))) {
+                d = d.withoutQueue();
+            }
         } catch (SQLException e) {
             broken = true;
             connections.close();
@@ -131,7 +139,7 @@ public final class JdbcBackend implements Backend {
         return dialect.kind.displayName;
     }
 
-    /** The tables this backend uses, in the order locks, permits, state. */
+    /** The tables this backend uses, in the order locks, permits, state, and on PostgreSQL the wait queue. */
     public List<String> tableNames() {
         return dialect.tables();
     }
@@ -150,13 +158,26 @@ public final class JdbcBackend implements Backend {
 
     @Override
     public AcquireResult tryAcquire(String key, String owner, Duration ttl) {
+        return acquire(key, owner, ttl, false);
+    }
+
+    /**
+     * On PostgreSQL (with notifications), a held result also puts {@code owner} in the key's wait
+     * queue in the statement that reads the holder; elsewhere a plain {@link #tryAcquire}.
+     */
+    @Override
+    public AcquireResult tryAcquireOrQueue(String key, String owner, Duration ttl) {
+        return acquire(key, owner, ttl, dialect.queue);
+    }
+
+    private AcquireResult acquire(String key, String owner, Duration ttl, boolean queue) {
         checkKey(key);
         checkOwner(owner);
         long ttlMs = ttlMillis(ttl);
         return run("tryAcquire", key, c -> {
             for (int round = 0; round < 3; round++) {
                 Long token = dialect.acquireReturnsToken()
-                        ? queryLong(c, dialect.acquireUpdate(), owner, owner, owner, ttlMs, key, owner)
+                        ? queryLong(c, dialect.acquireUpdate(), dialect.acquireParams(key, owner, ttlMs))
                         : updateThenSelect(c, key, owner, ttlMs);
                 if (token != null) {
                     return AcquireResult.acquired(token, Duration.ofMillis(ttlMs));
@@ -164,7 +185,9 @@ public final class JdbcBackend implements Backend {
                 if (insertIfAbsent(c, dialect.insertLock(), key, owner, ttlMs)) {
                     return AcquireResult.acquired(1, Duration.ofMillis(ttlMs));
                 }
-                try (PreparedStatement ps = prepare(c, dialect.selectHolder(), key);
+                try (PreparedStatement ps = queue
+                                ? prepare(c, dialect.selectHolderQueueing(), key, owner, QUEUE_SLACK_MILLIS)
+                                : prepare(c, dialect.selectHolder(), key);
                         ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         String holder = rs.getString(1);
@@ -185,7 +208,7 @@ public final class JdbcBackend implements Backend {
         c.setAutoCommit(false);
         try {
             Long token = null;
-            if (update(c, dialect.acquireUpdate(), owner, owner, owner, ttlMs, key, owner) > 0) {
+            if (update(c, dialect.acquireUpdate(), dialect.acquireParams(key, owner, ttlMs)) > 0) {
                 token = queryLong(c, dialect.selectLockToken(), key);
             }
             c.commit();
@@ -232,6 +255,20 @@ public final class JdbcBackend implements Backend {
 
     @Override
     public AcquireResult tryAcquirePermit(String key, String owner, int maxPermits, Duration ttl) {
+        return acquirePermit(key, owner, maxPermits, ttl, false);
+    }
+
+    /**
+     * On PostgreSQL (with notifications), a held result also puts {@code owner} in the
+     * semaphore's wait queue, in the transaction that found it full; elsewhere a plain {@link
+     * #tryAcquirePermit}.
+     */
+    @Override
+    public AcquireResult tryAcquirePermitOrQueue(String key, String owner, int maxPermits, Duration ttl) {
+        return acquirePermit(key, owner, maxPermits, ttl, dialect.queue);
+    }
+
+    private AcquireResult acquirePermit(String key, String owner, int maxPermits, Duration ttl, boolean queue) {
         checkKey(key);
         checkOwner(owner);
         if (maxPermits < 1) {
@@ -263,11 +300,21 @@ public final class JdbcBackend implements Backend {
                                 .min(Duration::compareTo)
                                 .orElse(null);
                         String holder = live.size() == 1 ? live.get(0).owner() : null;
-                        return Tx.rollback(AcquireResult.held(holder, earliest));
+                        AcquireResult held = AcquireResult.held(holder, earliest);
+                        if (queue) {
+                            long lapse = (earliest == null ? 0 : earliest.toMillis()) + QUEUE_SLACK_MILLIS;
+                            update(c, dialect.enqueue(), key, "P", owner, lapse);
+                            return Tx.commit(held);
+                        }
+                        return Tx.rollback(held);
                     }
                     update(c, dialect.bumpFence(), key);
                     long token = queryLong(c, dialect.selectFence(), key);
-                    update(c, dialect.insertPermit(), key, owner, token, ttlMs);
+                    if (dialect.queue) {
+                        update(c, dialect.insertPermit(), key, owner, key, owner, token, ttlMs);
+                    } else {
+                        update(c, dialect.insertPermit(), key, owner, token, ttlMs);
+                    }
                     return Tx.commit(AcquireResult.acquired(token, Duration.ofMillis(ttlMs)));
                 }));
     }
@@ -496,8 +543,22 @@ public final class JdbcBackend implements Backend {
         if (listener == null || closed) {
             return Subscription.NONE;
         }
-        // NOTIFY names no waiter (there is no wait queue here): each client lets one of its own try
-        return listener.subscribe(kind, key, () -> onRelease.released(null));
+        // with the wait queue, the notification names the owner the release took out of it (or
+        // nobody: then each client lets one of its own waiters try)
+        return listener.subscribe(kind, key, onRelease);
+    }
+
+    /** On PostgreSQL (with notifications), deletes the owner's wait queue entry; elsewhere nothing. */
+    @Override
+    public void leaveQueue(LeaseKind kind, String key, String owner) {
+        Objects.requireNonNull(kind, "kind");
+        checkKey(key);
+        checkOwner(owner);
+        if (!dialect.queue) {
+            return;
+        }
+        String code = kind == LeaseKind.LOCK ? "L" : "P";
+        run("leaveQueue", key, c -> update(c, dialect.leaveQueue(), key, code, owner));
     }
 
     @Override
@@ -705,6 +766,9 @@ public final class JdbcBackend implements Backend {
 
     private static void probe(Connection c, Dialect d, boolean created) throws SQLException {
         for (int i = 0; i < d.tables().size(); i++) {
+            if (d.tables().get(i).equals(d.queueTable)) {
+                continue; // optional: see queueTablePresent
+            }
             try (Statement s = c.createStatement()) {
                 s.executeQuery(d.probes().get(i)).close();
             } catch (SQLException e) {
@@ -718,6 +782,24 @@ public final class JdbcBackend implements Backend {
                         e.getErrorCode(),
                         e);
             }
+        }
+    }
+
+    /**
+     * Whether the wait queue table is there; without it (schema managed by hand, not yet migrated)
+     * the backend works as before the queue existed: a release names no waiter.
+     */
+    private static boolean queueTablePresent(Connection c, Dialect d) {
+        try (Statement s = c.createStatement()) {
+            s.executeQuery(d.queueProbe()).close();
+            return true;
+        } catch (SQLException e) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "table " + d.queueTable + " is missing or lacks columns: releases wake one waiter in every"
+                            + " client instead of the next queued one (create it with the DDL in"
+                            + " docs/backends/jdbc.md): " + e.getMessage());
+            return false;
         }
     }
 
@@ -881,8 +963,8 @@ public final class JdbcBackend implements Backend {
         }
 
         /**
-         * The prefix of the three table names ({@code <prefix>locks}, {@code <prefix>permits},
-         * {@code <prefix>state}): a letter or underscore, then up to 39 letters, digits or
+         * The prefix of the table names ({@code <prefix>locks}, {@code <prefix>permits},
+         * {@code <prefix>state}, and on PostgreSQL the wait queue {@code <prefix>queue}): a letter or underscore, then up to 39 letters, digits or
          * underscores. May include nothing else (use the connection's default schema to place
          * the tables elsewhere).
          */

@@ -1,6 +1,7 @@
 package dev.locksmith.jdbc;
 
 import dev.locksmith.LeaseKind;
+import dev.locksmith.spi.ReleaseListener;
 import dev.locksmith.spi.Subscription;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
@@ -18,9 +19,10 @@ import org.postgresql.PGNotification;
 /**
  * PostgreSQL {@code LISTEN} on one dedicated connection per backend, started by the first
  * subscription. Releases send {@code pg_notify(channel, kind + key)} inside the releasing
- * statement, so a notification is only seen once the release is committed. After a lost
- * connection it reconnects and wakes every subscriber once, as notifications may have been missed
- * meanwhile.
+ * statement, so a notification is only seen once the release is committed; with the wait queue
+ * the payload goes on with a newline and the owner the release took out of the queue, which the
+ * subscribers are told ({@code null} when there is none). After a lost connection it reconnects
+ * and wakes every subscriber once naming nobody, as notifications may have been missed meanwhile.
  */
 final class PgListener implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PgListener.class.getName());
@@ -29,7 +31,7 @@ final class PgListener implements AutoCloseable {
     private final ConnectionSource source;
     private final String channel;
     private final long readyTimeoutMillis;
-    private final Map<String, List<Runnable>> subscribers = new ConcurrentHashMap<>();
+    private final Map<String, List<ReleaseListener>> subscribers = new ConcurrentHashMap<>();
     private final Object startLock = new Object();
     private volatile CountDownLatch listening = new CountDownLatch(1);
     private volatile boolean closed;
@@ -41,11 +43,11 @@ final class PgListener implements AutoCloseable {
         this.readyTimeoutMillis = readyTimeoutMillis;
     }
 
-    Subscription subscribe(LeaseKind kind, String key, Runnable onRelease) {
+    Subscription subscribe(LeaseKind kind, String key, ReleaseListener onRelease) {
         String payload = payload(kind, key);
-        List<Runnable> list = subscribers.computeIfAbsent(payload, k -> new CopyOnWriteArrayList<>());
+        List<ReleaseListener> list = subscribers.computeIfAbsent(payload, k -> new CopyOnWriteArrayList<>());
         // one wrapper per subscription, so closing removes exactly this registration
-        Runnable entry = onRelease::run;
+        ReleaseListener entry = onRelease::released;
         list.add(entry);
         start();
         try {
@@ -124,20 +126,24 @@ final class PgListener implements AutoCloseable {
         }
     }
 
-    private void dispatch(String payload) {
-        List<Runnable> list = subscribers.get(payload);
+    /** {@code <kind><key>}, optionally followed by a newline and the named owner (keys hold no newline). */
+    void dispatch(String payload) {
+        int nl = payload.indexOf('\n');
+        String target = nl < 0 ? payload : payload.substring(0, nl);
+        String next = nl < 0 || nl == payload.length() - 1 ? null : payload.substring(nl + 1);
+        List<ReleaseListener> list = subscribers.get(target);
         if (list != null) {
-            list.forEach(PgListener::runSafely);
+            list.forEach(l -> tellSafely(l, next));
         }
     }
 
     private void wakeAll() {
-        subscribers.values().forEach(list -> list.forEach(PgListener::runSafely));
+        subscribers.values().forEach(list -> list.forEach(l -> tellSafely(l, null)));
     }
 
-    private static void runSafely(Runnable r) {
+    private static void tellSafely(ReleaseListener l, String next) {
         try {
-            r.run();
+            l.released(next);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "a release subscriber failed", e);
         }

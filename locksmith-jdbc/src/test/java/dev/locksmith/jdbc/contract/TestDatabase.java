@@ -64,7 +64,7 @@ final class TestDatabase {
         }
         try (Connection c = DriverManager.getConnection(url);
                 Statement s = c.createStatement()) {
-            for (String t : List.of("locks", "permits", "state")) {
+            for (String t : List.of("locks", "permits", "state", "queue")) {
                 s.execute("DROP TABLE IF EXISTS " + prefix + t);
             }
         }

@@ -1,0 +1,296 @@
+package dev.locksmith.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.locksmith.LeaseKind;
+import dev.locksmith.spi.AcquireResult;
+import dev.locksmith.spi.Subscription;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The PostgreSQL wait queue at the backend level: a release's notification names the owner it
+ * took out of the key's queue.
+ */
+class PostgresWaitQueueIT {
+    private static final String URL = PostgresBackendIT.URL;
+    private static final Duration LONG = Duration.ofSeconds(30);
+
+    private String prefix;
+    private String ns;
+    private JdbcBackend backend;
+
+    @BeforeEach
+    void open() {
+        prefix = "lq" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + "_";
+        ns = "ns" + UUID.randomUUID() + "/";
+        backend = builder().tablePrefix(prefix).build();
+    }
+
+    private static JdbcBackend.Builder builder() {
+        return JdbcBackend.builder(new SimplePool(URL, new Properties(), 4, Duration.ofSeconds(10)));
+    }
+
+    @AfterEach
+    void dropTables() throws SQLException {
+        List<String> tables = backend.tableNames();
+        backend.close();
+        try (Connection c = DriverManager.getConnection(URL);
+                Statement s = c.createStatement()) {
+            for (String t : tables) {
+                s.execute("DROP TABLE IF EXISTS " + t);
+            }
+        }
+    }
+
+    private String key(String name) {
+        return ns + name;
+    }
+
+    /** What each release of {@code key} named, in order ({@code ""} for nobody). */
+    private BlockingQueue<String> namedBy(LeaseKind kind, String key, List<Subscription> keep) {
+        BlockingQueue<String> named = new LinkedBlockingQueue<>();
+        keep.add(backend.subscribe(kind, key, next -> named.add(next == null ? "" : next)));
+        return named;
+    }
+
+    private static String next(BlockingQueue<String> named) throws InterruptedException {
+        String n = named.poll(10, TimeUnit.SECONDS);
+        assertThat(n).as("a release notification").isNotNull();
+        return n;
+    }
+
+    private int queued(String key) throws SQLException {
+        try (Connection c = DriverManager.getConnection(URL);
+                PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + prefix + "queue WHERE name = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    @Test
+    void createsTheQueueTable() {
+        assertThat(backend.tableNames())
+                .containsExactly(prefix + "locks", prefix + "permits", prefix + "state", prefix + "queue");
+        assertThat(backend.ddl()).hasSize(4).last().asString().contains(prefix + "queue");
+    }
+
+    @Test
+    void eachReleaseNamesTheNextQueuedOwnerInArrivalOrder() throws Exception {
+        String k = key("two");
+        List<Subscription> subs = new java.util.ArrayList<>();
+        BlockingQueue<String> named = namedBy(LeaseKind.LOCK, k, subs);
+        assertThat(backend.tryAcquire(k, "h", LONG).isAcquired()).isTrue();
+        assertThat(backend.tryAcquireOrQueue(k, "w1", LONG).isAcquired()).isFalse();
+        AcquireResult w2 = backend.tryAcquireOrQueue(k, "w2", LONG);
+        assertThat(w2.isAcquired()).isFalse();
+        assertThat(w2.holder()).isEqualTo("h");
+        // looking again keeps w1's place before w2
+        assertThat(backend.tryAcquireOrQueue(k, "w1", LONG).isAcquired()).isFalse();
+        assertThat(queued(k)).isEqualTo(2);
+
+        assertThat(backend.release(k, "h")).isTrue();
+        assertThat(next(named)).isEqualTo("w1");
+        assertThat(backend.tryAcquireOrQueue(k, "w1", LONG).isAcquired()).isTrue();
+        assertThat(backend.release(k, "w1")).isTrue();
+        assertThat(next(named)).isEqualTo("w2");
+        assertThat(backend.tryAcquireOrQueue(k, "w2", LONG).isAcquired()).isTrue();
+        assertThat(queued(k)).isZero();
+        assertThat(backend.release(k, "w2")).isTrue();
+        assertThat(next(named)).as("nobody queued: named nobody").isEmpty();
+        subs.forEach(Subscription::close);
+    }
+
+    @Test
+    void aFailedReleaseNamesNobodyAndKeepsTheQueue() throws Exception {
+        String k = key("notheld");
+        assertThat(backend.tryAcquire(k, "h", LONG).isAcquired()).isTrue();
+        backend.tryAcquireOrQueue(k, "w1", LONG);
+        assertThat(backend.release(k, "stranger")).isFalse();
+        assertThat(queued(k)).isEqualTo(1);
+    }
+
+    @Test
+    void aPlainFailedAttemptDoesNotQueue() throws Exception {
+        String k = key("plain");
+        List<Subscription> subs = new java.util.ArrayList<>();
+        BlockingQueue<String> named = namedBy(LeaseKind.LOCK, k, subs);
+        backend.tryAcquire(k, "h", LONG);
+        assertThat(backend.tryAcquire(k, "w1", LONG).isAcquired()).isFalse();
+        assertThat(queued(k)).isZero();
+        backend.release(k, "h");
+        assertThat(next(named)).isEmpty();
+        subs.forEach(Subscription::close);
+    }
+
+    @Test
+    void anOwnerThatLeftIsNotNamed() throws Exception {
+        String k = key("left");
+        List<Subscription> subs = new java.util.ArrayList<>();
+        BlockingQueue<String> named = namedBy(LeaseKind.LOCK, k, subs);
+        backend.tryAcquire(k, "h", LONG);
+        backend.tryAcquireOrQueue(k, "w1", LONG);
+        backend.leaveQueue(LeaseKind.LOCK, k, "w1");
+        assertThat(queued(k)).isZero();
+        backend.release(k, "h");
+        assertThat(next(named)).isEmpty();
+        subs.forEach(Subscription::close);
+    }
+
+    @Test
+    void aGrantTakesTheOwnerOutOfTheQueue() throws Exception {
+        String k = key("barge");
+        List<Subscription> subs = new java.util.ArrayList<>();
+        BlockingQueue<String> named = namedBy(LeaseKind.LOCK, k, subs);
+        backend.tryAcquire(k, "h", LONG);
+        backend.tryAcquireOrQueue(k, "w1", LONG);
+        backend.tryAcquireOrQueue(k, "w2", LONG);
+        backend.release(k, "h");
+        assertThat(next(named)).isEqualTo("w1");
+        // w2 takes the lock before w1 tries: a plain grant also leaves the queue
+        assertThat(backend.tryAcquire(k, "w2", LONG).isAcquired()).isTrue();
+        assertThat(queued(k)).isZero();
+        backend.release(k, "w2");
+        assertThat(next(named)).isEmpty();
+        subs.forEach(Subscription::close);
+    }
+
+    @Test
+    void lapsedEntriesAreSkippedAndDropped() throws Exception {
+        String k = key("lapsed");
+        List<Subscription> subs = new java.util.ArrayList<>();
+        BlockingQueue<String> named = namedBy(LeaseKind.LOCK, k, subs);
+        backend.tryAcquire(k, "h", LONG);
+        backend.tryAcquireOrQueue(k, "w1", LONG);
+        backend.tryAcquireOrQueue(k, "w2", LONG);
+        backend.tryAcquireOrQueue(k, "w3", LONG);
+        // w1's entry lapsed by the database clock (its waiter went away without leaving)
+        try (Connection c = DriverManager.getConnection(URL);
+                PreparedStatement ps = c.prepareStatement(
+                        "UPDATE " + prefix + "queue SET expires_at = 0 WHERE name = ? AND owner = 'w1'")) {
+            ps.setString(1, k);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        backend.release(k, "h");
+        assertThat(next(named)).isEqualTo("w2");
+        assertThat(queued(k)).as("w1 dropped, w2 taken out, w3 left").isEqualTo(1);
+        subs.forEach(Subscription::close);
+    }
+
+    @Test
+    void entriesLapseAfterTheHoldersRemainingLeasePlusASlack() throws Exception {
+        String k = key("expiry");
+        backend.tryAcquire(k, "h", Duration.ofSeconds(10));
+        backend.tryAcquireOrQueue(k, "w1", LONG);
+        try (Connection c = DriverManager.getConnection(URL);
+                PreparedStatement ps = c.prepareStatement("SELECT q.expires_at - l.expires_at FROM " + prefix
+                        + "queue q JOIN " + prefix + "locks l ON l.name = q.name WHERE q.name = ?")) {
+            ps.setString(1, k);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                // both by the database clock, a few ms apart
+                assertThat(rs.getLong(1))
+                        .isBetween(JdbcBackend.QUEUE_SLACK_MILLIS - 1000, JdbcBackend.QUEUE_SLACK_MILLIS);
+            }
+        }
+    }
+
+    @Test
+    void permitReleasesNameQueuedOwnersToo() throws Exception {
+        String k = key("sem");
+        List<Subscription> subs = new java.util.ArrayList<>();
+        BlockingQueue<String> named = namedBy(LeaseKind.PERMIT, k, subs);
+        BlockingQueue<String> lockNamed = namedBy(LeaseKind.LOCK, k, subs);
+        assertThat(backend.tryAcquirePermit(k, "h", 1, LONG).isAcquired()).isTrue();
+        assertThat(backend.tryAcquirePermitOrQueue(k, "w1", 1, LONG).isAcquired())
+                .isFalse();
+        assertThat(backend.tryAcquirePermit(k, "plain", 1, LONG).isAcquired()).isFalse();
+        assertThat(backend.tryAcquirePermitOrQueue(k, "w2", 1, LONG).isAcquired())
+                .isFalse();
+        assertThat(queued(k)).isEqualTo(2);
+        backend.releasePermit(k, "h");
+        assertThat(next(named)).isEqualTo("w1");
+        assertThat(backend.tryAcquirePermitOrQueue(k, "w1", 1, LONG).isAcquired())
+                .isTrue();
+        backend.leaveQueue(LeaseKind.PERMIT, k, "w2");
+        assertThat(queued(k)).isZero();
+        backend.releasePermit(k, "w1");
+        assertThat(next(named)).isEmpty();
+        assertThat(lockNamed).as("lock subscribers hear no permit release").isEmpty();
+        subs.forEach(Subscription::close);
+    }
+
+    @Test
+    void withNotificationsOffThereIsNoQueue() throws Exception {
+        String k = key("off");
+        try (JdbcBackend quiet =
+                builder().tablePrefix(prefix).notifications(false).build()) {
+            quiet.tryAcquire(k, "h", LONG);
+            assertThat(quiet.tryAcquireOrQueue(k, "w1", LONG).isAcquired()).isFalse();
+            assertThat(queued(k)).isZero();
+            assertThat(quiet.release(k, "h")).isTrue();
+        }
+    }
+
+    @Test
+    void withoutTheQueueTableTheBackendStillWorksAndNamesNobody() throws Exception {
+        try (Connection c = DriverManager.getConnection(URL);
+                Statement s = c.createStatement()) {
+            s.execute("DROP TABLE " + prefix + "queue");
+        }
+        String k = key("noqueue");
+        try (JdbcBackend old = builder().tablePrefix(prefix).createSchema(false).build()) {
+            BlockingQueue<String> named = new LinkedBlockingQueue<>();
+            try (Subscription s = old.subscribe(LeaseKind.LOCK, k, next -> named.add(next == null ? "" : next))) {
+                old.tryAcquire(k, "h", LONG);
+                assertThat(old.tryAcquireOrQueue(k, "w1", LONG).isAcquired()).isFalse();
+                assertThat(old.release(k, "h")).isTrue();
+                assertThat(next(named)).isEmpty();
+                old.leaveQueue(LeaseKind.LOCK, k, "w1");
+            }
+        }
+    }
+
+    @Test
+    void payloadsAreSplitIntoKeyAndNamedOwner() throws Exception {
+        String k = key("split");
+        BlockingQueue<Optional<String>> heard = new LinkedBlockingQueue<>();
+        try (Subscription s = backend.subscribe(LeaseKind.LOCK, k, next -> heard.add(Optional.ofNullable(next)));
+                Connection c = DriverManager.getConnection(URL);
+                PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+            // an old client's payload, a named owner, an empty name, other keys and kinds, in order
+            for (String payload : List.of(
+                    "L" + k, "L" + k + "\nowner-1", "L" + k + "\n", "L" + k + "k\nx", "P" + k + "\ny", "L" + k)) {
+                ps.setString(1, (prefix + "release").toLowerCase(java.util.Locale.ROOT));
+                ps.setString(2, payload);
+                ps.executeQuery().close();
+            }
+            List<Optional<String>> got = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Optional<String> n = heard.poll(10, TimeUnit.SECONDS);
+                assertThat(n).as("notification %d", i).isNotNull();
+                got.add(n);
+            }
+            assertThat(got)
+                    .containsExactly(Optional.empty(), Optional.of("owner-1"), Optional.empty(), Optional.empty());
+        }
+    }
+}
