@@ -1,119 +1,48 @@
 package dev.locksmith.redis;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.locksmith.Lease;
-import dev.locksmith.LockAcquisitionTimeoutException;
-import dev.locksmith.LockOptions;
-import dev.locksmith.Locksmith;
-import dev.locksmith.RetryPolicy;
-import dev.locksmith.testkit.CountingBackend;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import dev.locksmith.spi.Backend;
+import dev.locksmith.testkit.HandOffContract;
+import org.junit.jupiter.api.Nested;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * Hand-offs between processes: each client here has its own Redis connections and its own
- * release subscription, as separate processes would. A release names the first waiter of the
- * key's queue in Redis, so it costs one attempt however many clients wait, instead of one per
- * client.
+ * Hand-offs between processes on Redis: each client has its own connections and its own release
+ * subscription, and a release names the first waiter of the key's queue, on that client's own
+ * channel. Run on standalone Redis and on the cluster.
  */
 class RedisHandOffIT {
-    private static final Duration HOUR = Duration.ofHours(1);
-    /** Long enough that only a notification, never the holder's expiry, can hand the lock over in a test. */
-    private static final LockOptions WAITS_FOR_NOTIFICATIONS = LockOptions.builder()
-            .ttl(Duration.ofSeconds(30))
-            .retry(RetryPolicy.fixed(HOUR))
-            .build();
 
-    private final String prefix = RedisTestSupport.randomPrefix();
-    private final List<Locksmith> clients = new ArrayList<>();
-    private String uri;
+    abstract static class OnRedis extends HandOffContract {
+        private final String prefix = RedisTestSupport.randomPrefix();
 
-    private CountingBackend newStore(String uri) {
-        this.uri = uri;
-        CountingBackend store = new CountingBackend(RedisTestSupport.open(uri, prefix));
-        clients.add(Locksmith.builder().backend(store).namespace("handoff").build());
-        return store;
-    }
+        abstract String uri();
 
-    private Locksmith client(int i) {
-        return clients.get(i);
-    }
-
-    @AfterEach
-    void closeAll() {
-        for (Locksmith c : clients) {
-            c.close();
+        @Override
+        protected Backend newBackend() {
+            return RedisTestSupport.open(uri(), prefix);
         }
-        try (UnifiedJedis raw = RedisTestSupport.raw(uri)) {
-            RedisTestSupport.deleteAll(raw, prefix);
+
+        @Override
+        protected void cleanUp(String namespace) {
+            try (UnifiedJedis raw = RedisTestSupport.raw(uri())) {
+                RedisTestSupport.deleteAll(raw, prefix);
+            }
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {RedisTestSupport.STANDALONE, RedisTestSupport.CLUSTER})
-    void eachReleaseCostsOneAttemptHoweverManyClientsWait(String uri) throws Exception {
-        int waiters = 6;
-        newStore(uri); // client 0 holds first
-        List<CountingBackend> stores = new ArrayList<>();
-        for (int i = 0; i < waiters; i++) {
-            stores.add(newStore(uri));
+    @Nested
+    class Standalone extends OnRedis {
+        @Override
+        String uri() {
+            return RedisTestSupport.STANDALONE;
         }
-        Lease first = client(0).lock("k", WAITS_FOR_NOTIFICATIONS).acquire(Duration.ZERO);
-        List<CompletableFuture<Lease>> got = new ArrayList<>();
-        for (int i = 1; i <= waiters; i++) {
-            CompletableFuture<Lease> f =
-                    client(i).lock("k", WAITS_FOR_NOTIFICATIONS).acquireAsync(HOUR);
-            f.thenAccept(Lease::release); // each holder hands over at once
-            got.add(f);
-        }
-        // each waiter made its first attempt and its look right after subscribing, then sleeps
-        RedisTestSupport.eventually(() -> stores.stream().allMatch(s -> s.answeredAttempts() == 2));
-        first.release();
-        for (CompletableFuture<Lease> f : got) {
-            assertThat(f.get(10, TimeUnit.SECONDS).fencingToken()).isGreaterThan(first.fencingToken());
-        }
-        long attempts = stores.stream().mapToLong(s -> s.calls("tryAcquire")).sum();
-        // 3 per waiter: its first attempt, its look right after subscribing, and the one its
-        // release notification starts. One more is allowed for a look whose answer was still on its
-        // way into the waiter's queue when a release came (it then looks again). A herd, one attempt
-        // per waiting client and release, would make 2n + n(n+1)/2.
-        int herd = 2 * waiters + waiters * (waiters + 1) / 2;
-        assertThat(attempts)
-                .as("attempts by %d waiting clients over %d hand-offs (a herd would make %d)", waiters, waiters, herd)
-                .isBetween(3L * waiters, 3L * waiters + 1);
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {RedisTestSupport.STANDALONE, RedisTestSupport.CLUSTER})
-    void aWaiterThatGaveUpIsNotNamedByTheNextRelease(String uri) throws Exception {
-        newStore(uri);
-        CountingBackend impatientStore = newStore(uri);
-        newStore(uri);
-        Lease holder = client(0).lock("k", WAITS_FOR_NOTIFICATIONS).acquire(Duration.ZERO);
-        CompletableFuture<Lease> impatient =
-                client(1).lock("k", WAITS_FOR_NOTIFICATIONS).acquireAsync(Duration.ofMillis(200));
-        try {
-            impatient.get(10, TimeUnit.SECONDS);
-            throw new AssertionError("acquired a held lock");
-        } catch (ExecutionException e) {
-            assertThat(e.getCause()).isInstanceOf(LockAcquisitionTimeoutException.class);
+    @Nested
+    class Cluster extends OnRedis {
+        @Override
+        String uri() {
+            return RedisTestSupport.CLUSTER;
         }
-        RedisTestSupport.eventually(() -> impatientStore.calls("leaveQueue") == 1);
-        CompletableFuture<Lease> patient =
-                client(2).lock("k", WAITS_FOR_NOTIFICATIONS).acquireAsync(HOUR);
-        holder.release();
-        assertThat(patient.get(10, TimeUnit.SECONDS).fencingToken())
-                .as("woken by the release, not by the holder's 30 s expiry")
-                .isGreaterThan(holder.fencingToken());
-        patient.join().release();
     }
 }
