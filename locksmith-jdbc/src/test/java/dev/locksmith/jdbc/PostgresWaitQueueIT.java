@@ -46,8 +46,12 @@ class PostgresWaitQueueIT {
         return JdbcBackend.builder(new SimplePool(URL, new Properties(), 4, Duration.ofSeconds(10)));
     }
 
+    /** Closed after each test, even one that failed. */
+    private final List<Subscription> subscriptions = new java.util.ArrayList<>();
+
     @AfterEach
     void dropTables() throws SQLException {
+        subscriptions.forEach(Subscription::close);
         List<String> tables = backend.tableNames();
         backend.close();
         try (Connection c = DriverManager.getConnection(URL);
@@ -63,9 +67,9 @@ class PostgresWaitQueueIT {
     }
 
     /** What each release of {@code key} named, in order ({@code ""} for nobody). */
-    private BlockingQueue<String> namedBy(LeaseKind kind, String key, List<Subscription> keep) {
+    private BlockingQueue<String> namedBy(LeaseKind kind, String key) {
         BlockingQueue<String> named = new LinkedBlockingQueue<>();
-        keep.add(backend.subscribe(kind, key, next -> named.add(next == null ? "" : next)));
+        subscriptions.add(backend.subscribe(kind, key, next -> named.add(next == null ? "" : next)));
         return named;
     }
 
@@ -96,8 +100,7 @@ class PostgresWaitQueueIT {
     @Test
     void eachReleaseNamesTheNextQueuedOwnerInArrivalOrder() throws Exception {
         String k = key("two");
-        List<Subscription> subs = new java.util.ArrayList<>();
-        BlockingQueue<String> named = namedBy(LeaseKind.LOCK, k, subs);
+        BlockingQueue<String> named = namedBy(LeaseKind.LOCK, k);
         assertThat(backend.tryAcquire(k, "h", LONG).isAcquired()).isTrue();
         assertThat(backend.tryAcquireOrQueue(k, "w1", LONG).isAcquired()).isFalse();
         AcquireResult w2 = backend.tryAcquireOrQueue(k, "w2", LONG);
@@ -116,7 +119,6 @@ class PostgresWaitQueueIT {
         assertThat(queued(k)).isZero();
         assertThat(backend.release(k, "w2")).isTrue();
         assertThat(next(named)).as("nobody queued: named nobody").isEmpty();
-        subs.forEach(Subscription::close);
     }
 
     @Test
@@ -131,35 +133,30 @@ class PostgresWaitQueueIT {
     @Test
     void aPlainFailedAttemptDoesNotQueue() throws Exception {
         String k = key("plain");
-        List<Subscription> subs = new java.util.ArrayList<>();
-        BlockingQueue<String> named = namedBy(LeaseKind.LOCK, k, subs);
+        BlockingQueue<String> named = namedBy(LeaseKind.LOCK, k);
         backend.tryAcquire(k, "h", LONG);
         assertThat(backend.tryAcquire(k, "w1", LONG).isAcquired()).isFalse();
         assertThat(queued(k)).isZero();
         backend.release(k, "h");
         assertThat(next(named)).isEmpty();
-        subs.forEach(Subscription::close);
     }
 
     @Test
     void anOwnerThatLeftIsNotNamed() throws Exception {
         String k = key("left");
-        List<Subscription> subs = new java.util.ArrayList<>();
-        BlockingQueue<String> named = namedBy(LeaseKind.LOCK, k, subs);
+        BlockingQueue<String> named = namedBy(LeaseKind.LOCK, k);
         backend.tryAcquire(k, "h", LONG);
         backend.tryAcquireOrQueue(k, "w1", LONG);
         backend.leaveQueue(LeaseKind.LOCK, k, "w1");
         assertThat(queued(k)).isZero();
         backend.release(k, "h");
         assertThat(next(named)).isEmpty();
-        subs.forEach(Subscription::close);
     }
 
     @Test
     void aGrantTakesTheOwnerOutOfTheQueue() throws Exception {
         String k = key("barge");
-        List<Subscription> subs = new java.util.ArrayList<>();
-        BlockingQueue<String> named = namedBy(LeaseKind.LOCK, k, subs);
+        BlockingQueue<String> named = namedBy(LeaseKind.LOCK, k);
         backend.tryAcquire(k, "h", LONG);
         backend.tryAcquireOrQueue(k, "w1", LONG);
         backend.tryAcquireOrQueue(k, "w2", LONG);
@@ -170,14 +167,12 @@ class PostgresWaitQueueIT {
         assertThat(queued(k)).isZero();
         backend.release(k, "w2");
         assertThat(next(named)).isEmpty();
-        subs.forEach(Subscription::close);
     }
 
     @Test
     void lapsedEntriesAreSkippedAndDropped() throws Exception {
         String k = key("lapsed");
-        List<Subscription> subs = new java.util.ArrayList<>();
-        BlockingQueue<String> named = namedBy(LeaseKind.LOCK, k, subs);
+        BlockingQueue<String> named = namedBy(LeaseKind.LOCK, k);
         backend.tryAcquire(k, "h", LONG);
         backend.tryAcquireOrQueue(k, "w1", LONG);
         backend.tryAcquireOrQueue(k, "w2", LONG);
@@ -192,7 +187,6 @@ class PostgresWaitQueueIT {
         backend.release(k, "h");
         assertThat(next(named)).isEqualTo("w2");
         assertThat(queued(k)).as("w1 dropped, w2 taken out, w3 left").isEqualTo(1);
-        subs.forEach(Subscription::close);
     }
 
     @Test
@@ -216,9 +210,8 @@ class PostgresWaitQueueIT {
     @Test
     void permitReleasesNameQueuedOwnersToo() throws Exception {
         String k = key("sem");
-        List<Subscription> subs = new java.util.ArrayList<>();
-        BlockingQueue<String> named = namedBy(LeaseKind.PERMIT, k, subs);
-        BlockingQueue<String> lockNamed = namedBy(LeaseKind.LOCK, k, subs);
+        BlockingQueue<String> named = namedBy(LeaseKind.PERMIT, k);
+        BlockingQueue<String> lockNamed = namedBy(LeaseKind.LOCK, k);
         assertThat(backend.tryAcquirePermit(k, "h", 1, LONG).isAcquired()).isTrue();
         assertThat(backend.tryAcquirePermitOrQueue(k, "w1", 1, LONG).isAcquired())
                 .isFalse();
@@ -235,7 +228,6 @@ class PostgresWaitQueueIT {
         backend.releasePermit(k, "w1");
         assertThat(next(named)).isEmpty();
         assertThat(lockNamed).as("lock subscribers hear no permit release").isEmpty();
-        subs.forEach(Subscription::close);
     }
 
     @Test

@@ -121,10 +121,17 @@ class RedisTlsIT {
 
     @Test
     void aWaiterInAnotherClientWakesOnReleaseThroughTheTlsReleaseChannel() throws Exception {
-        // the server has no plain port, so the release channel can only be a TLS connection; with a
-        // retry delay and TTL of an hour only its notification can wake the waiter within the test
-        Locksmith holder = connect(server.uri() + "?" + trust());
-        Locksmith waiterClient = connect(server.uri() + "?" + trust());
+        // the server has no plain port, so the release channel can only be a TLS connection
+        waiterWakesOnRelease(server.uri() + "?" + trust());
+    }
+
+    /**
+     * A holder and a waiter in two clients of {@code uri}: with a retry delay and TTL of an hour,
+     * only the release notification can wake the waiter within the test.
+     */
+    private void waiterWakesOnRelease(String uri) throws Exception {
+        Locksmith holder = connect(uri);
+        Locksmith waiterClient = connect(uri);
         assertThat(waiterClient.capabilities().releaseNotifications()).isTrue();
         Lease held = holder.lock(
                         "wake",
@@ -189,25 +196,7 @@ class RedisTlsIT {
 
     @Test
     void aClientWithTheCertificateAlsoGetsReleaseNotifications() throws Exception {
-        Locksmith holder = connect(mutual.uri() + "?" + trust() + "&" + clientCert());
-        Locksmith waiterClient = connect(mutual.uri() + "?" + trust() + "&" + clientCert());
-        Lease held = holder.lock(
-                        "wake",
-                        LockOptions.builder().ttl(HOUR).autoExtend(false).build())
-                .acquire(Duration.ZERO);
-        CountDownLatch missed = new CountDownLatch(1);
-        RetryPolicy hourly = (attempt, elapsed, previous) -> {
-            missed.countDown();
-            return Optional.of(HOUR);
-        };
-        CompletableFuture<Lease> waiter = waiterClient
-                .lock("wake", LockOptions.builder().ttl(HOUR).retry(hourly).build())
-                .acquireAsync(HOUR);
-        assertThat(missed.await(30, TimeUnit.SECONDS)).isTrue();
-        held.release();
-        try (Lease lease = waiter.get(10, TimeUnit.SECONDS)) {
-            assertThat(lease.fencingToken()).isGreaterThan(held.fencingToken());
-        }
+        waiterWakesOnRelease(mutual.uri() + "?" + trust() + "&" + clientCert());
     }
 
     @Test
