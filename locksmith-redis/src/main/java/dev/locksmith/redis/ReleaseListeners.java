@@ -32,11 +32,6 @@ abstract sealed class ReleaseListeners permits ReleaseChannel, ShardedReleaseCha
     /** Stops listening and forgets every listener. */
     abstract void close();
 
-    /** Number of distinct payloads with at least one listener (for tests). */
-    final int registeredKeys() {
-        return callbacks.size();
-    }
-
     /** Adds a listener; false if it was registered for {@code payload} already. */
     final boolean add(String payload, ReleaseListener onRelease) {
         boolean[] added = new boolean[1];
