@@ -11,16 +11,16 @@ import redis.clients.jedis.HostAndPort;
 class RedisBackendProviderTest {
     private static final Duration CT = Duration.ofSeconds(3);
 
-    private static RedisBackendProvider.Parsed parse(String uri) {
-        return RedisBackendProvider.parse(URI.create(uri), CT);
+    private static RedisUri parse(String uri) {
+        return RedisUri.parse(URI.create(uri), CT);
     }
 
     @Test
     void standaloneWithDefaults() {
-        RedisBackendProvider.Parsed p = parse("redis://localhost");
+        RedisUri p = parse("redis://localhost");
         assertThat(p.hosts).containsExactly(new HostAndPort("localhost", 6379));
         assertThat(p.cluster).isFalse();
-        assertThat(p.tls).isFalse();
+        assertThat(p.tls.enabled).isFalse();
         assertThat(p.database).isZero();
         assertThat(p.connectTimeout).isEqualTo(CT);
         assertThat(p.options.keyPrefix()).isEqualTo(RedisOptions.DEFAULT_KEY_PREFIX);
@@ -29,10 +29,9 @@ class RedisBackendProviderTest {
 
     @Test
     void credentialsDatabaseTlsAndSettings() {
-        RedisBackendProvider.Parsed p =
-                parse("rediss://app:s%40cret@cache.example:6380/3?keyPrefix=x:&socketTimeout=500ms"
-                        + "&connectTimeout=PT1S&maxConnections=4&waitMarkerSlack=2s&durableTokens=true&clientName=svc");
-        assertThat(p.tls).isTrue();
+        RedisUri p = parse("rediss://app:s%40cret@cache.example:6380/3?keyPrefix=x:&socketTimeout=500ms"
+                + "&connectTimeout=PT1S&maxConnections=4&waitMarkerSlack=2s&durableTokens=true&clientName=svc");
+        assertThat(p.tls.enabled).isTrue();
         assertThat(p.user).isEqualTo("app");
         assertThat(p.password).isEqualTo("s@cret");
         assertThat(p.hosts).containsExactly(new HostAndPort("cache.example", 6380));
@@ -49,14 +48,14 @@ class RedisBackendProviderTest {
 
     @Test
     void passwordOnly() {
-        RedisBackendProvider.Parsed p = parse("redis://:pw@h:1");
+        RedisUri p = parse("redis://:pw@h:1");
         assertThat(p.user).isNull();
         assertThat(p.password).isEqualTo("pw");
     }
 
     @Test
     void severalHostsMeanACluster() {
-        RedisBackendProvider.Parsed p = parse("redis://a:7001,b:7002,c:7003");
+        RedisUri p = parse("redis://a:7001,b:7002,c:7003");
         assertThat(p.cluster).isTrue();
         assertThat(p.hosts)
                 .containsExactly(new HostAndPort("a", 7001), new HostAndPort("b", 7002), new HostAndPort("c", 7003));
@@ -66,7 +65,7 @@ class RedisBackendProviderTest {
 
     @Test
     void sentinel() {
-        RedisBackendProvider.Parsed p = parse("redis-sentinel://s1,s2:26380/mymaster/2");
+        RedisUri p = parse("redis-sentinel://s1,s2:26380/mymaster/2");
         assertThat(p.masterName).isEqualTo("mymaster");
         assertThat(p.database).isEqualTo(2);
         assertThat(p.cluster).isFalse();

@@ -21,8 +21,8 @@ class RedisBackendProviderTlsTest {
     @TempDir
     Path dir;
 
-    private static RedisBackendProvider.Parsed parse(String uri) {
-        return RedisBackendProvider.parse(URI.create(uri), Duration.ofSeconds(3));
+    private static RedisUri parse(String uri) {
+        return RedisUri.parse(URI.create(uri), Duration.ofSeconds(3));
     }
 
     private static String enc(Path p) {
@@ -42,20 +42,20 @@ class RedisBackendProviderTlsTest {
 
     @Test
     void redissChecksTheHostNameAndUsesTheJvmTrustStoreByDefault() {
-        RedisBackendProvider.Parsed p = parse("rediss://cache.example:6380");
-        assertThat(p.verifyHostname).isTrue();
-        assertThat(p.sslSocketFactory).isNull();
-        assertThat(p.sslParameters.getEndpointIdentificationAlgorithm()).isEqualTo("HTTPS");
-        JedisClientConfig c = p.tls(DefaultJedisClientConfig.builder()).build();
+        RedisUri p = parse("rediss://cache.example:6380");
+        assertThat(p.tls.verifyHostname).isTrue();
+        assertThat(p.tls.sslSocketFactory).isNull();
+        assertThat(p.tls.sslParameters.getEndpointIdentificationAlgorithm()).isEqualTo("HTTPS");
+        JedisClientConfig c = p.tls.apply(DefaultJedisClientConfig.builder()).build();
         assertThat(c.isSsl()).isTrue();
-        assertThat(c.getSslParameters()).isSameAs(p.sslParameters);
+        assertThat(c.getSslParameters()).isSameAs(p.tls.sslParameters);
         assertThat(c.getSslSocketFactory()).isNull();
     }
 
     @Test
     void plainRedisHasNoTlsAtAll() {
-        RedisBackendProvider.Parsed p = parse("redis://cache.example");
-        JedisClientConfig c = p.tls(DefaultJedisClientConfig.builder()).build();
+        RedisUri p = parse("redis://cache.example");
+        JedisClientConfig c = p.tls.apply(DefaultJedisClientConfig.builder()).build();
         assertThat(c.isSsl()).isFalse();
         assertThat(c.getSslParameters()).isNull();
         assertThat(c.getSslSocketFactory()).isNull();

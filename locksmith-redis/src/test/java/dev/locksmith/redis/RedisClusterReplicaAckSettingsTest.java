@@ -9,13 +9,13 @@ import org.junit.jupiter.api.Test;
 
 /** A cluster URI takes {@code replicaAcks} (it used to be refused); its range checks still apply. */
 class RedisClusterReplicaAckSettingsTest {
-    private static RedisBackendProvider.Parsed parse(String uri) {
-        return RedisBackendProvider.parse(URI.create(uri), Duration.ofSeconds(1));
+    private static RedisUri parse(String uri) {
+        return RedisUri.parse(URI.create(uri), Duration.ofSeconds(1));
     }
 
     @Test
     void clusterUriAcceptsReplicaAcks() {
-        RedisBackendProvider.Parsed p = parse("redis://a:7001,b:7002?replicaAcks=1&replicaAckTimeout=500ms");
+        RedisUri p = parse("redis://a:7001,b:7002?replicaAcks=1&replicaAckTimeout=500ms");
         assertThat(p.cluster).isTrue();
         assertThat(p.options.replicaAcks()).isEqualTo(1);
         assertThat(p.options.replicaAckTimeout()).isEqualTo(Duration.ofMillis(500));

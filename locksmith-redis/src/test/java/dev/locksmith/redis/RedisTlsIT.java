@@ -74,9 +74,8 @@ class RedisTlsIT {
 
     /** The Jedis settings the provider makes from these TLS settings, for a raw client. */
     private static JedisClientConfig clientConfig(String tlsQuery) {
-        RedisBackendProvider.Parsed p =
-                RedisBackendProvider.parse(URI.create("rediss://127.0.0.1?" + tlsQuery), Duration.ofSeconds(5));
-        return p.tls(DefaultJedisClientConfig.builder()).build();
+        RedisUri p = RedisUri.parse(URI.create("rediss://127.0.0.1?" + tlsQuery), Duration.ofSeconds(5));
+        return p.tls.apply(DefaultJedisClientConfig.builder()).build();
     }
 
     private static String enc(Path p) {

@@ -25,9 +25,9 @@ class RedisTlsLockContractIT extends LockContract {
         TestCertificates certs = TestCertificates.create(dir);
         String trust = "trustStore=" + URLEncoder.encode(certs.trustP12.toString(), StandardCharsets.UTF_8)
                 + "&trustStorePassword=" + TestCertificates.TRUST_PASSWORD;
-        RedisBackendProvider.Parsed p =
-                RedisBackendProvider.parse(URI.create("rediss://127.0.0.1?" + trust), Duration.ofSeconds(5));
-        server = RedisServer.startTls(p.tls(DefaultJedisClientConfig.builder()).build(), certs.serverArgs("no"));
+        RedisUri p = RedisUri.parse(URI.create("rediss://127.0.0.1?" + trust), Duration.ofSeconds(5));
+        server = RedisServer.startTls(
+                p.tls.apply(DefaultJedisClientConfig.builder()).build(), certs.serverArgs("no"));
         uri = server.uri() + "?" + trust;
     }
 

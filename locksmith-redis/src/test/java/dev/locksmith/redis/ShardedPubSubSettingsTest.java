@@ -16,7 +16,7 @@ class ShardedPubSubSettingsTest {
     private static final Duration CONNECT = Duration.ofSeconds(1);
 
     private static RedisOptions.ShardedPubSub parsed(String uri) {
-        return RedisBackendProvider.parse(URI.create(uri), CONNECT).options.shardedPubSub();
+        return RedisUri.parse(URI.create(uri), CONNECT).options.shardedPubSub();
     }
 
     @Test
