@@ -5,6 +5,7 @@
 module dev.locksmith.core {
     exports dev.locksmith;
     exports dev.locksmith.spi;
+    exports dev.locksmith.spi.support;
 
     uses dev.locksmith.spi.BackendProvider;
 
