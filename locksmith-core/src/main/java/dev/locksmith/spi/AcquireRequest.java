@@ -27,7 +27,8 @@ public record AcquireRequest(
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(ttl, "ttl");
         if (maxPermits < 1 || (kind == LeaseKind.LOCK && maxPermits != 1)) {
-            throw new IllegalArgumentException("maxPermits must be 1 for a lock and >= 1 for permits, was " + maxPermits);
+            throw new IllegalArgumentException(
+                    "maxPermits must be 1 for a lock and >= 1 for permits, was " + maxPermits);
         }
     }
 

@@ -27,7 +27,11 @@ public final class Capabilities {
         this.guardedState = guardedState;
     }
 
-    /** A builder with the weakest guarantees: tokens not durable, not linearizable, 1 ms limits. */
+    /**
+     * A builder with the weakest guarantees: tokens not durable, not linearizable, a minimum TTL
+     * of 10 ms (a lease shorter than a round trip plus the store's clock step cannot be held) and a
+     * granularity of 1 ms.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -99,7 +103,7 @@ public final class Capabilities {
     public static final class Builder {
         private boolean durableTokens;
         private boolean linearizable;
-        private Duration minTtl = Duration.ofMillis(1);
+        private Duration minTtl = Duration.ofMillis(10);
         private Duration ttlGranularity = Duration.ofMillis(1);
 
         private Builder() {}
@@ -116,7 +120,7 @@ public final class Capabilities {
             return this;
         }
 
-        /** The shortest lease; positive. Default: 1 ms. */
+        /** The shortest lease; positive. Default: 10 ms. */
         public Builder minTtl(Duration minTtl) {
             this.minTtl = positive(minTtl, "minTtl");
             return this;

@@ -7,6 +7,7 @@ import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
  * The local listeners of a store's release feed, by topic, and the feed's payload codec. A topic
@@ -48,7 +49,8 @@ public final class FeedListeners {
     public Subscription add(String topic, ReleaseListener listener, Runnable onFirst, Runnable onLast) {
         boolean[] first = new boolean[1];
         byTopic.compute(topic, (k, set) -> {
-            Set<ReleaseListener> s = set != null ? set : ConcurrentHashMap.newKeySet();
+            // in subscription order: the first to wait is the first told
+            Set<ReleaseListener> s = set != null ? set : new CopyOnWriteArraySet<>();
             first[0] = s.isEmpty();
             s.add(listener);
             return s;
