@@ -26,6 +26,13 @@ public final class LockOptions {
     /** The longest custom owner id accepted. */
     public static final int MAX_OWNER_LENGTH = 128;
 
+    /**
+     * The longest lease accepted, on every store: 365 days. A longer one is almost surely a
+     * mistake (a lease is meant to end when its holder dies), and stores count TTLs in units that
+     * overflow past it.
+     */
+    public static final Duration MAX_TTL = Duration.ofDays(365);
+
     private static final LockOptions DEFAULTS = new Builder().build();
 
     private final Duration ttl;
@@ -98,7 +105,7 @@ public final class LockOptions {
         private Builder() {}
 
         public Builder ttl(Duration ttl) {
-            this.ttl = Args.positive(ttl, "ttl");
+            this.ttl = Args.atMost(Args.positive(ttl, "ttl"), MAX_TTL, "ttl");
             return this;
         }
 

@@ -117,7 +117,7 @@ public final class Locksmith implements AutoCloseable {
 
     /** The backend's capabilities. */
     public Capabilities capabilities() {
-        return engine.backend().capabilities();
+        return engine.capabilities();
     }
 
     /** Releases nothing, but stops auto-extension, marks held leases lost and closes an owned backend. Idempotent. */

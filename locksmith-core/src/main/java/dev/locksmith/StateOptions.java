@@ -58,7 +58,9 @@ public final class StateOptions {
 
         /** Expiry of the stored value; {@code null} keeps it until overwritten. */
         public Builder valueTtl(Duration valueTtl) {
-            this.valueTtl = valueTtl == null ? null : Args.positive(valueTtl, "valueTtl");
+            this.valueTtl = valueTtl == null
+                    ? null
+                    : Args.atMost(Args.positive(valueTtl, "valueTtl"), LockOptions.MAX_TTL, "valueTtl");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.locksmith.internal;
 
+import dev.locksmith.BackendException;
 import dev.locksmith.LeaseKind;
 import dev.locksmith.LockAcquisitionTimeoutException;
 import dev.locksmith.LockInterruptedException;
@@ -32,9 +33,16 @@ final class AcquireOp<R> implements Waiters.Waiter {
         /**
          * @param queue whether a failed attempt should leave the owner in the store's wait queue
          *     (false for single attempts and the last one at the deadline)
+         * @param timeout the longest the store call may take (the time left before the deadline),
+         *     or {@code null} for the store's default
          */
-        AcquireResult run(boolean queue);
+        AcquireResult run(boolean queue, Duration timeout);
     }
+
+    /** The shortest time a store call is given, even at the deadline (the last attempt happens there). */
+    static final Duration MIN_CALL_TIMEOUT = Duration.ofMillis(100);
+    /** The shortest delay a retry policy can ask for: a negative or zero one would busy-loop the store. */
+    static final Duration MIN_RETRY_DELAY = Duration.ofMillis(1);
 
     /** Undoes a result nobody will receive (the caller gave up meanwhile). */
     interface Undo<R> {
@@ -63,6 +71,10 @@ final class AcquireOp<R> implements Waiters.Waiter {
     private volatile boolean queued;
 
     private volatile TimeSource.Timeout timeout;
+    /** While store calls fail transiently: when to give up (0 when the last call answered). */
+    private long failureGiveUpAt;
+
+    private Duration failureBackoff = Engine.FIRST_FAILURE_BACKOFF;
 
     /**
      * @param owner who acquires, or {@code null} for an operation that only waits for the key to be
@@ -98,6 +110,7 @@ final class AcquireOp<R> implements Waiters.Waiter {
         // a caller that cancels the future gives up: stop waiting, and undo a late grant; a store
         // that queued this owner forgets it, so that no release names a waiter that is gone
         result.whenComplete((r, e) -> {
+            engine.unregister(this);
             if (e != null) {
                 stopWaiting();
                 if (queued && owner != null) {
@@ -111,15 +124,32 @@ final class AcquireOp<R> implements Waiters.Waiter {
         return result;
     }
 
+    /** The client is closing: this acquisition fails, and a grant still in flight is undone. */
+    void failClosed() {
+        result.completeExceptionally(closedException());
+    }
+
+    private static IllegalStateException closedException() {
+        return new IllegalStateException("this Locksmith client is closed");
+    }
+
     /** Starts on the calling thread (the cheap uncontended path makes no thread hop). */
     AcquireOp<R> startInline() {
-        runAttempt();
+        if (engine.register(this)) {
+            runAttempt();
+        } else {
+            failClosed();
+        }
         return this;
     }
 
     /** Starts on the engine's executor. */
     AcquireOp<R> startAsync() {
-        engine.execute(this::runAttempt);
+        if (engine.register(this)) {
+            engine.execute(this::runAttempt);
+        } else {
+            failClosed();
+        }
         return this;
     }
 
@@ -143,7 +173,16 @@ final class AcquireOp<R> implements Waiters.Waiter {
         }
     }
 
+    /** One attempt and what follows it; whatever goes wrong, even in user code, ends the acquisition. */
     private void runAttempt() {
+        try {
+            attemptAndWait();
+        } catch (RuntimeException | Error e) {
+            result.completeExceptionally(e);
+        }
+    }
+
+    private void attemptAndWait() {
         long epoch = engine.waiters().epoch(kind, key);
         AcquireResult r = attemptOnce(!single && engine.time().nanoTime() - deadline < 0);
         if (r == null) {
@@ -156,9 +195,7 @@ final class AcquireOp<R> implements Waiters.Waiter {
             return;
         }
         long now = engine.time().nanoTime();
-        Optional<Duration> next = now - deadline >= 0
-                ? Optional.empty()
-                : retry.nextDelay(attempts, Duration.ofNanos(now - start), previousDelay);
+        Optional<Duration> next = now - deadline >= 0 ? Optional.empty() : nextDelay(now);
         if (next.isEmpty()) {
             result.completeExceptionally(
                     new LockAcquisitionTimeoutException(name, Duration.ofNanos(now - start), attempts, lastHolder));
@@ -176,40 +213,107 @@ final class AcquireOp<R> implements Waiters.Waiter {
     }
 
     /**
+     * Asks the retry policy, which is user code: a policy that throws ends the acquisition with
+     * its exception, one that returns null with a clear error, and its delays are clamped to at
+     * least {@link #MIN_RETRY_DELAY} so that a negative one cannot busy-loop the store.
+     */
+    private Optional<Duration> nextDelay(long now) {
+        Optional<Duration> next = retry.nextDelay(attempts, Duration.ofNanos(now - start), previousDelay);
+        if (next == null) {
+            throw new IllegalStateException(
+                    "the retry policy returned null; it must return a delay or Optional.empty()");
+        }
+        return next.map(d -> d.compareTo(MIN_RETRY_DELAY) < 0 ? MIN_RETRY_DELAY : d);
+    }
+
+    /** A marker: the attempt failed transiently and another was scheduled. */
+    private static final AcquireResult RETRYING = AcquireResult.held(null, null);
+
+    /**
      * One attempt against the store. Returns the held result, or null when the operation has
-     * completed (acquired, failed, or given up by the caller).
+     * completed (acquired, failed, or given up by the caller) or a retry after a transient store
+     * failure was scheduled.
      */
     private AcquireResult attemptOnce(boolean queue) {
         if (result.isDone()) {
             return null;
         }
-        if (engine.isClosed()) {
-            result.completeExceptionally(new IllegalStateException("this Locksmith client is closed"));
+        if (!engine.enterCall()) {
+            failClosed();
             return null;
         }
+        try {
+            AcquireResult r = callStore(queue);
+            if (r == RETRYING) {
+                return null;
+            }
+            return r;
+        } finally {
+            engine.exitCall();
+        }
+    }
+
+    private AcquireResult callStore(boolean queue) {
         long sentAt = engine.time().nanoTime();
+        Duration callTimeout = null;
+        if (!single && deadline != Long.MAX_VALUE) {
+            long left = Math.max(deadline - sentAt, 0);
+            callTimeout = left < MIN_CALL_TIMEOUT.toNanos() ? MIN_CALL_TIMEOUT : Duration.ofNanos(left);
+        }
+        Duration t = callTimeout;
         AcquireResult r;
         try {
-            r = engine.call(name, () -> attempt.run(queue));
-        } catch (RuntimeException | Error e) {
+            r = engine.callOnce(name, () -> attempt.run(queue, t));
+        } catch (BackendException e) {
+            if (e.isTransient() && scheduleRetryAfterFailure(e)) {
+                return RETRYING;
+            }
             result.completeExceptionally(e);
             return null;
         }
+        failureGiveUpAt = 0;
+        failureBackoff = Engine.FIRST_FAILURE_BACKOFF;
         if (!r.isAcquired()) {
             queued |= queue;
             return r;
         }
-        R value;
-        try {
-            value = onSuccess.apply(r, sentAt);
-        } catch (RuntimeException e) {
-            result.completeExceptionally(e);
-            return null;
+        R value = onSuccess.apply(r, sentAt);
+        if (owner != null && value instanceof LeaseImpl lease && !lease.isValid()) {
+            // the grant's local deadline passed before it arrived (a slow store, or a lease shorter
+            // than a round trip): never hand out a lease that is already invalid
+            if (undo != null) {
+                undo.undo(value);
+            }
+            return AcquireResult.held(null, null);
         }
         if (!result.complete(value) && undo != null) {
-            undo.undo(value);
+            undo.undo(value); // the caller gave up, or the client closed, while the grant was in flight
         }
         return null;
+    }
+
+    /**
+     * After a transient store failure, schedules another attempt after a backoff on the time
+     * source, within the caller's deadline (or, for a single attempt or an unbounded wait, within
+     * {@link Engine#FAILURE_WINDOW} of the first failure); false when time is up.
+     */
+    private boolean scheduleRetryAfterFailure(BackendException e) {
+        long now = engine.time().nanoTime();
+        if (failureGiveUpAt == 0) {
+            failureGiveUpAt = single || deadline == Long.MAX_VALUE ? now + Engine.FAILURE_WINDOW.toNanos() : deadline;
+        }
+        long left = failureGiveUpAt - now;
+        if (left <= 0 || engine.isClosed()) {
+            return false;
+        }
+        long pause = Math.min(Engine.jittered(failureBackoff).toNanos(), left);
+        failureBackoff = Engine.nextBackoff(failureBackoff);
+        Engine.LOG.log(
+                System.Logger.Level.DEBUG,
+                () -> "acquire of '" + name + "' failed transiently, retrying: " + e.getMessage());
+        TimeSource.Timeout t = engine.time().schedule(Duration.ofNanos(pause), () -> engine.execute(this::runAttempt));
+        result.whenComplete((v, x) -> t.cancel());
+        return true;
     }
 
     /**
@@ -239,14 +343,18 @@ final class AcquireOp<R> implements Waiters.Waiter {
     }
 
     private void recheck(long wakeAt) {
-        long epoch = engine.waiters().epoch(kind, key);
-        AcquireResult r = attemptOnce(true);
-        if (r == null) {
-            engine.waiters().remove(kind, key, this);
-            return;
+        try {
+            long epoch = engine.waiters().epoch(kind, key);
+            AcquireResult r = attemptOnce(true);
+            if (r == null) {
+                engine.waiters().remove(kind, key, this);
+                return;
+            }
+            lastHolder = r.holder();
+            armWait(wakeAt, epoch);
+        } catch (RuntimeException | Error e) {
+            result.completeExceptionally(e);
         }
-        lastHolder = r.holder();
-        armWait(wakeAt, epoch);
     }
 
     @Override

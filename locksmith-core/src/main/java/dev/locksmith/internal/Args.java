@@ -23,6 +23,13 @@ public final class Args {
         return value;
     }
 
+    public static Duration atMost(Duration value, Duration max, String name) {
+        if (value.compareTo(max) > 0) {
+            throw new IllegalArgumentException(name + " must be at most " + max + ", was " + value);
+        }
+        return value;
+    }
+
     public static int atLeast(int value, int min, String name) {
         if (value < min) {
             throw new IllegalArgumentException(name + " must be >= " + min + ", was " + value);
@@ -43,9 +50,20 @@ public final class Args {
                     param + " must be at most " + maxLength + " characters, was " + value.length());
         }
         for (int i = 0; i < value.length(); i++) {
-            if (Character.isISOControl(value.charAt(i))) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c)) {
                 throw new IllegalArgumentException(
                         param + " must not contain control characters (found one at index " + i + ")");
+            }
+            // a lone surrogate has no UTF-8 form: stores would write it as '?', and two different
+            // names (or owners) would collide there
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(param + " must be valid Unicode text: a lone surrogate (\\u"
+                        + Integer.toHexString(c) + ") at index " + i + " cannot be stored exactly");
             }
         }
         return value;

@@ -10,6 +10,7 @@ import dev.locksmith.LockOptions;
 import dev.locksmith.StaleFencingTokenException;
 import dev.locksmith.StateOptions;
 import dev.locksmith.spi.AcquireResult;
+import dev.locksmith.spi.Holders;
 import dev.locksmith.spi.StoredState;
 import dev.locksmith.spi.WriteOutcome;
 import java.time.Duration;
@@ -52,7 +53,8 @@ final class GuardedStateImpl<T> implements GuardedState<T> {
     }
 
     private T read() {
-        Optional<StoredState> stored = engine.call(name, () -> engine.backend().readState(key));
+        Optional<StoredState> stored =
+                engine.call(name, () -> engine.guardedStore().readState(key));
         return stored.map(s -> codec.decode(s.value())).orElse(initialValue);
     }
 
@@ -129,11 +131,15 @@ final class GuardedStateImpl<T> implements GuardedState<T> {
                 lockOptions.retry(),
                 maxWait,
                 false,
-                watch -> (watch
-                                ? engine.backend().inspectOrWatch(key)
-                                : engine.backend().inspect(key))
-                        .map(holder -> AcquireResult.held(holder.owner(), holder.remaining()))
-                        .orElseGet(() -> AcquireResult.acquired(0, Duration.ZERO)),
+                (watch, timeout) -> {
+                    Holders holders = watch && engine.waitQueue().isPresent()
+                            ? engine.waitQueue().get().inspectOrWatch(key)
+                            : engine.backend().inspect(LeaseKind.LOCK, key);
+                    return holders.isFree()
+                            ? AcquireResult.acquired(0, Duration.ZERO)
+                            : AcquireResult.held(
+                                    holders.first().owner(), holders.first().remaining());
+                },
                 (r, sentAt) -> read(),
                 null);
     }
@@ -161,8 +167,11 @@ final class GuardedStateImpl<T> implements GuardedState<T> {
         @Override
         public void commit() {
             byte[] bytes = codec.encode(value);
-            WriteOutcome outcome = engine.call(
-                    name, () -> engine.backend().writeState(key, lease.owner(), lease.fencingToken(), bytes, valueTtl));
+            if (bytes == null) {
+                throw new IllegalArgumentException("codec must not encode a value as null (state '" + name + "')");
+            }
+            WriteOutcome outcome = engine.call(name, () -> engine.guardedStore()
+                    .writeState(key, lease.owner(), lease.fencingToken(), bytes, valueTtl));
             if (outcome == WriteOutcome.WRITTEN) {
                 return;
             }

@@ -68,7 +68,9 @@ final class LeaseImpl implements Lease {
      */
     void confirmed(long sentAt, Duration grantedTtl) {
         long ttlNanos = Durations.toNanosSaturated(grantedTtl);
-        long margin = Math.min(ttlNanos / 100 + 2_000_000L, ttlNanos / 2);
+        // the store's clock may count in coarser steps than ours: its lease can end up to one step early
+        long granularity = Durations.toNanosSaturated(engine.capabilities().ttlGranularity());
+        long margin = Math.min(ttlNanos / 100 + 2_000_000L, ttlNanos / 2) + granularity;
         deadline = sentAt + ttlNanos - margin;
         renewAt = sentAt + ttlNanos / 3;
     }
@@ -188,8 +190,7 @@ final class LeaseImpl implements Lease {
         }
         long sentAt = engine.time().nanoTime();
         Backend b = engine.backend();
-        boolean held = engine.call(
-                name, () -> kind == LeaseKind.LOCK ? b.extend(key, owner, newTtl) : b.extendPermit(key, owner, newTtl));
+        boolean held = engine.call(name, () -> b.extend(new LeaseRef(kind, key, owner, newTtl)));
         if (!held) {
             markLost(LeaseLoss.Reason.NOT_HELD, null);
             throw new LockLostException(lost.join());
@@ -214,8 +215,7 @@ final class LeaseImpl implements Lease {
         Backend b = engine.backend();
         boolean held;
         try {
-            held = engine.call(
-                    name, () -> kind == LeaseKind.LOCK ? b.release(key, owner) : b.releasePermit(key, owner));
+            held = engine.call(name, () -> b.release(kind, key, owner));
         } catch (BackendException e) {
             if (previous == LOST) {
                 return false; // already reported lost; the store frees it at expiry

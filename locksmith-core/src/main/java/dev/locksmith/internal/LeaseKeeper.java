@@ -137,12 +137,13 @@ final class LeaseKeeper {
         long sentAt = engine.time().nanoTime();
         boolean[] held;
         try {
-            held = engine.call(null, () -> engine.backend().extendAll(refs));
+            // one try: a failed batch is tried again at the next tick, until the leases' deadlines
+            held = engine.callOnce(null, () -> engine.backend().extendAll(refs));
         } catch (RuntimeException e) {
             Engine.LOG.log(
                     System.Logger.Level.WARNING,
-                    "renewing " + batch.size() + " leases failed; retrying until their deadlines",
-                    e);
+                    "renewing " + batch.size() + " leases failed; retrying until their deadlines: " + e.getMessage());
+            Engine.LOG.log(System.Logger.Level.DEBUG, "renewal failure", e);
             for (LeaseImpl lease : batch) {
                 lease.renewing.set(false);
                 // without a confirmed renewal the lease dies at its local deadline

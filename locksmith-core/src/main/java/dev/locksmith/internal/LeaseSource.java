@@ -3,7 +3,7 @@ package dev.locksmith.internal;
 import dev.locksmith.Lease;
 import dev.locksmith.LeaseKind;
 import dev.locksmith.LockOptions;
-import dev.locksmith.spi.AcquireResult;
+import dev.locksmith.spi.AcquireRequest;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +25,7 @@ abstract class LeaseSource {
     }
 
     /** One store attempt for {@code owner}; with {@code queue}, a failed one queues the owner. */
-    abstract AcquireResult attempt(String owner, Duration ttl, boolean queue);
+    abstract AcquireRequest request(String owner, Duration ttl);
 
     AcquireOp<Lease> op(Duration maxWait, boolean single) {
         engine.checkOpen();
@@ -40,7 +40,10 @@ abstract class LeaseSource {
                 options.retry(),
                 maxWait,
                 single,
-                queue -> attempt(owner, ttl, queue),
+                (queue, timeout) -> {
+                    AcquireRequest request = request(owner, ttl).withTimeout(timeout);
+                    return engine.backend().tryAcquire(queue ? request.queued() : request);
+                },
                 (r, sentAt) -> {
                     LeaseImpl lease = new LeaseImpl(
                             engine, kind, name, key, owner, r.fencingToken(), r.ttl(), options.autoExtend(), sentAt);

@@ -5,7 +5,8 @@ import dev.locksmith.Lease;
 import dev.locksmith.LeaseKind;
 import dev.locksmith.LockInfo;
 import dev.locksmith.LockOptions;
-import dev.locksmith.spi.AcquireResult;
+import dev.locksmith.spi.AcquireRequest;
+import dev.locksmith.spi.Holders;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,10 +21,8 @@ final class LockHandle extends LeaseSource implements DistributedLock {
     }
 
     @Override
-    AcquireResult attempt(String owner, Duration ttl, boolean queue) {
-        return queue
-                ? engine.backend().tryAcquireOrQueue(key, owner, ttl)
-                : engine.backend().tryAcquire(key, owner, ttl);
+    AcquireRequest request(String owner, Duration ttl) {
+        return AcquireRequest.lock(key, owner, ttl);
     }
 
     @Override
@@ -61,7 +60,8 @@ final class LockHandle extends LeaseSource implements DistributedLock {
     @Override
     public Optional<LockInfo> inspect() {
         engine.checkOpen();
-        return engine.call(name, () -> engine.backend().inspect(key)).map(i -> i.withName(name));
+        Holders holders = engine.call(name, () -> engine.backend().inspect(LeaseKind.LOCK, key));
+        return holders.isFree() ? Optional.empty() : Optional.of(holders.first().withName(name));
     }
 
     @Override

@@ -4,7 +4,8 @@ import dev.locksmith.DistributedSemaphore;
 import dev.locksmith.LeaseKind;
 import dev.locksmith.LockOptions;
 import dev.locksmith.SemaphoreInfo;
-import dev.locksmith.spi.AcquireResult;
+import dev.locksmith.spi.AcquireRequest;
+import dev.locksmith.spi.Holders;
 import java.time.Duration;
 import java.util.List;
 
@@ -18,10 +19,8 @@ final class SemaphoreHandle extends LeaseSource implements DistributedSemaphore 
     }
 
     @Override
-    AcquireResult attempt(String owner, Duration ttl, boolean queue) {
-        return queue
-                ? engine.backend().tryAcquirePermitOrQueue(key, owner, permits, ttl)
-                : engine.backend().tryAcquirePermit(key, owner, permits, ttl);
+    AcquireRequest request(String owner, Duration ttl) {
+        return AcquireRequest.permit(key, owner, permits, ttl);
     }
 
     @Override
@@ -42,13 +41,15 @@ final class SemaphoreHandle extends LeaseSource implements DistributedSemaphore 
     @Override
     public SemaphoreInfo inspect() {
         engine.checkOpen();
-        return engine.call(name, () -> engine.backend().inspectSemaphore(key))
-                // the limit recorded by the latest grant, which another client may have set differently
-                .map(info -> new SemaphoreInfo(
-                        name,
-                        info.maxPermits() > 0 ? info.maxPermits() : permits,
-                        info.holders().stream().map(h -> h.withName(name)).toList()))
-                .orElseGet(() -> new SemaphoreInfo(name, permits, List.of()));
+        Holders holders = engine.call(name, () -> engine.backend().inspect(LeaseKind.PERMIT, key));
+        if (holders.isFree()) {
+            return new SemaphoreInfo(name, permits, List.of());
+        }
+        // the limit recorded by the latest grant, which another client may have set differently
+        return new SemaphoreInfo(
+                name,
+                holders.maxPermits() > 0 ? holders.maxPermits() : permits,
+                holders.grants().stream().map(h -> h.withName(name)).toList());
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.locksmith.internal;
 
 import dev.locksmith.LeaseKind;
 import dev.locksmith.TimeSource;
-import dev.locksmith.spi.Backend;
+import dev.locksmith.spi.ReleaseFeed;
 import dev.locksmith.spi.Subscription;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +37,9 @@ final class Waiters {
     /** How long a key's subscription outlives its last waiter. */
     static final Duration LINGER = Duration.ofSeconds(2);
 
-    private final Backend backend;
+    /** The store's release feed, or null when it has none (then only local releases wake waiters). */
+    private final ReleaseFeed feed;
+
     private final TimeSource time;
     private final ConcurrentHashMap<String, KeyWaiters> byKey = new ConcurrentHashMap<>();
     /**
@@ -47,8 +49,8 @@ final class Waiters {
      */
     private final AtomicLongArray releaseEpochs = new AtomicLongArray(EPOCH_STRIPES);
 
-    Waiters(Backend backend, TimeSource time) {
-        this.backend = backend;
+    Waiters(ReleaseFeed feed, TimeSource time) {
+        this.feed = feed;
         this.time = time;
     }
 
@@ -80,12 +82,11 @@ final class Waiters {
             // Subscribe outside compute(): a store may call back into this map from its thread.
             Subscription s;
             try {
-                s = backend.subscribe(kind, key, next -> released(id, next));
+                s = feed == null ? Subscription.NONE : feed.subscribe(kind, key, next -> released(id, next));
             } catch (RuntimeException e) {
                 Engine.LOG.log(
                         System.Logger.Level.WARNING,
-                        "could not subscribe to releases of " + key + "; waiting by timeout only",
-                        e);
+                        "could not subscribe to releases of " + key + "; waiting by timeout only: " + e.getMessage());
                 s = Subscription.NONE;
             }
             attach(id, s);

@@ -1,21 +1,31 @@
 package dev.locksmith.spi;
 
 import dev.locksmith.LeaseKind;
-import dev.locksmith.LockInfo;
-import dev.locksmith.SemaphoreInfo;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The atomic operations a store must offer. The engine builds every feature (waiting, retry,
- * auto-extension, loss detection, the {@code Lock} view) on these, so that behaviour is the same on
- * every store.
+ * The atomic operations every store offers. The engine builds every feature (waiting, retry,
+ * failure retries, auto-extension, loss detection, the {@code Lock} view) on these, so behaviour
+ * is the same on every store.
  *
- * <p>Keys are opaque strings that already include the client's namespace ({@code ns/name}); a
- * store keeps locks, semaphores and guarded values of the same key apart. Every method is
- * blocking and thread-safe; the engine runs them on its own threads when a caller used an async
- * method. Failures of the store are thrown as {@link dev.locksmith.BackendException}.
+ * <p>Operations are kind-neutral: a lock is a grant of {@link LeaseKind#LOCK} (at most one holder),
+ * a semaphore permit one of {@link LeaseKind#PERMIT} (at most {@code maxPermits} live holders). A
+ * store keeps locks, semaphores and guarded values of the same key apart. Keys are opaque strings
+ * that already include the client's namespace ({@code ns/name}).
+ *
+ * <p>What a store may offer beyond this is an optional <em>role</em>, opted into by implementing
+ * its interface: {@link ReleaseFeed}, {@link WaitQueue}, {@link GuardedStore}, {@link
+ * OperatorActions}. The engine finds them with {@link #role(Class)}; a store whose roles depend on
+ * its configuration (a database without notifications, say) overrides it.
+ *
+ * <p>Every method is blocking and thread-safe; the engine runs them on its own threads when a
+ * caller used an async method. A store never sleeps, never retries a failed call and never reads
+ * the system clock: it throws {@link dev.locksmith.BackendException}, marked {@linkplain
+ * dev.locksmith.BackendException#isTransient() transient} when trying again may succeed (a dropped
+ * connection, a timeout, a deadlock), and the engine retries transient failures within the
+ * caller's deadline on the client's {@link dev.locksmith.TimeSource}. Re-running a statement that
+ * lost a race inside one atomic operation is not a failure retry and is fine.
  *
  * <p>Contract, checked by the testkit's conformance suite:
  *
@@ -30,35 +40,20 @@ import java.util.Optional;
  */
 public interface Backend extends AutoCloseable {
 
-    /** What this store supports and guarantees. */
+    /** What this store guarantees, and its limits. */
     Capabilities capabilities();
 
-    /** One atomic attempt to take the lock {@code key} for {@code owner} for {@code ttl}. */
-    AcquireResult tryAcquire(String key, String owner, Duration ttl);
-
-    /** Renews the lock for {@code ttl} from now if {@code owner} holds it; returns whether it did. */
-    boolean extend(String key, String owner, Duration ttl);
-
-    /** Frees the lock if {@code owner} holds it; returns whether it did. Notifies waiters if any. */
-    boolean release(String key, String owner);
-
-    /** The lock's holder, or empty if free. The returned name is the key. */
-    Optional<LockInfo> inspect(String key);
-
     /**
-     * One atomic attempt to take a permit of semaphore {@code key}, allowing at most {@code
-     * maxPermits} live permits (expired ones do not count).
+     * One atomic attempt to take a grant. When the request asks to queue and the store is a
+     * {@link WaitQueue}, a failed attempt also puts the owner in the key's wait queue.
      */
-    AcquireResult tryAcquirePermit(String key, String owner, int maxPermits, Duration ttl);
+    AcquireResult tryAcquire(AcquireRequest request);
 
-    /** Renews {@code owner}'s permit; returns whether it held one. */
-    boolean extendPermit(String key, String owner, Duration ttl);
+    /** Renews the grant for {@code lease.ttl()} from now if {@code lease.owner()} holds it; returns whether it did. */
+    boolean extend(LeaseRef lease);
 
-    /** Returns {@code owner}'s permit; returns whether it held one. Notifies waiters if any. */
-    boolean releasePermit(String key, String owner);
-
-    /** The semaphore's live permits, or empty if none was ever taken (or all expired). */
-    Optional<SemaphoreInfo> inspectSemaphore(String key);
+    /** Frees {@code owner}'s grant; returns whether it held one. A {@link ReleaseFeed} tells subscribers. */
+    boolean release(LeaseKind kind, String key, String owner);
 
     /**
      * Renews many leases, ideally in one round trip.
@@ -68,68 +63,22 @@ public interface Backend extends AutoCloseable {
     default boolean[] extendAll(List<LeaseRef> leases) {
         boolean[] out = new boolean[leases.size()];
         for (int i = 0; i < out.length; i++) {
-            LeaseRef l = leases.get(i);
-            out[i] = l.kind() == LeaseKind.LOCK
-                    ? extend(l.key(), l.owner(), l.ttl())
-                    : extendPermit(l.key(), l.owner(), l.ttl());
+            out[i] = extend(leases.get(i));
         }
         return out;
     }
 
-    /** Every live lock and permit whose key starts with {@code keyPrefix}. Names are keys. */
-    List<LockInfo> list(String keyPrefix);
-
-    /** Operator action: removes the lock and every permit of {@code key}, whoever holds them. */
-    List<LockInfo> forceRelease(String key);
-
-    /** The guarded value of {@code key}, or empty if never written (or expired). */
-    Optional<StoredState> readState(String key);
+    /** The live grants of {@code key} of that kind; {@link Holders#isFree()} when there are none. Names are keys. */
+    Holders inspect(LeaseKind kind, String key);
 
     /**
-     * Writes the guarded value of {@code key} in one atomic step, only if the lock {@code key} is
-     * held right now by {@code owner} with {@code fencingToken}.
-     *
-     * @param valueTtl how long the value lives, or {@code null} for ever
+     * This store in the given role, if it plays it. The default answers by type: a backend plays
+     * every role interface it implements. Override it when a role depends on configuration, or in
+     * a wrapper, to delegate.
      */
-    WriteOutcome writeState(String key, String owner, long fencingToken, byte[] value, Duration valueTtl);
-
-    /**
-     * Registers {@code listener} to be told when the lock (or a permit) of {@code key} is released,
-     * by any client. It runs on a store thread and must not block. Stores without notifications
-     * return {@link Subscription#NONE}.
-     */
-    Subscription subscribe(LeaseKind kind, String key, ReleaseListener listener);
-
-    /**
-     * As {@link #tryAcquire}, and when the lock is held, also puts {@code owner} in the key's wait
-     * queue (or keeps its place there), so that a release can name it as the waiter to try next.
-     * The entry must outlive the holder's remaining lease; a grant takes the owner out of the
-     * queue. Stores without a wait queue keep the default, a plain {@link #tryAcquire}.
-     */
-    default AcquireResult tryAcquireOrQueue(String key, String owner, Duration ttl) {
-        return tryAcquire(key, owner, ttl);
+    default <R> Optional<R> role(Class<R> role) {
+        return role.isInstance(this) ? Optional.of(role.cast(this)) : Optional.empty();
     }
-
-    /** As {@link #tryAcquirePermit}, queueing {@code owner} like {@link #tryAcquireOrQueue}. */
-    default AcquireResult tryAcquirePermitOrQueue(String key, String owner, int maxPermits, Duration ttl) {
-        return tryAcquirePermit(key, owner, maxPermits, ttl);
-    }
-
-    /**
-     * As {@link #inspect}, and when the lock is held, also asks that the next release be
-     * published even if no acquirer waits, for those waiting only to see the lock free ({@code
-     * GuardedState.awaitUnlocked}). Default: a plain {@link #inspect}.
-     */
-    default Optional<LockInfo> inspectOrWatch(String key) {
-        return inspect(key);
-    }
-
-    /**
-     * Takes {@code owner} out of the wait queue of {@code key} after it gave up waiting (timed out
-     * or was cancelled), so that no release names a waiter that is gone. Best effort: entries also
-     * expire by themselves. Default: nothing.
-     */
-    default void leaveQueue(LeaseKind kind, String key, String owner) {}
 
     /** Closes what this backend created; never closes a client the user supplied. */
     @Override

@@ -2,14 +2,19 @@ package dev.locksmith.testkit;
 
 import dev.locksmith.LeaseKind;
 import dev.locksmith.LockInfo;
-import dev.locksmith.SemaphoreInfo;
+import dev.locksmith.spi.AcquireRequest;
 import dev.locksmith.spi.AcquireResult;
 import dev.locksmith.spi.Backend;
 import dev.locksmith.spi.Capabilities;
+import dev.locksmith.spi.GuardedStore;
+import dev.locksmith.spi.Holders;
 import dev.locksmith.spi.LeaseRef;
+import dev.locksmith.spi.OperatorActions;
+import dev.locksmith.spi.ReleaseFeed;
 import dev.locksmith.spi.ReleaseListener;
 import dev.locksmith.spi.StoredState;
 import dev.locksmith.spi.Subscription;
+import dev.locksmith.spi.WaitQueue;
 import dev.locksmith.spi.WriteOutcome;
 import java.time.Duration;
 import java.util.List;
@@ -17,21 +22,27 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * A backend that counts calls per operation on the way to another, for tests that check how many
  * store calls a feature costs (one attempt per release, one batch per renewal period...). Pass it
  * to {@code Locksmith.builder().backend(...)}; closing it closes the target.
  *
- * <p>Operations are counted by the name of the {@link Backend} method, except that the queueing
- * and watching forms count as the plain ones ({@code tryAcquire}, {@code tryAcquirePermit}, {@code
- * inspect}): each is one attempt.
+ * <p>Operations are counted by name: {@code tryAcquire}, {@code extend}, {@code release}, {@code
+ * inspect} for locks (a queueing attempt and {@code inspectOrWatch} count as the plain ones), {@code
+ * tryAcquirePermit}, {@code extendPermit}, {@code releasePermit}, {@code inspectSemaphore} for
+ * permits, and the role methods by their names ({@code subscribe}, {@code leaveQueue}, {@code
+ * readState}, {@code writeState}, {@code list}, {@code forceRelease}, {@code extendAll}). It plays
+ * exactly the roles its target plays.
  */
 public final class CountingBackend implements Backend {
     private final Backend target;
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
     private final AtomicLong answeredAttempts = new AtomicLong();
     private volatile RuntimeException failExtendAll;
+    private int failAttempts;
+    private Supplier<? extends RuntimeException> attemptFailure;
 
     /** Counts calls on the way to {@code target}. */
     public CountingBackend(Backend target) {
@@ -46,6 +57,23 @@ public final class CountingBackend implements Backend {
     /** Makes every later {@code extendAll} throw {@code failure} (or succeed again, with null). */
     public void failExtendAll(RuntimeException failure) {
         this.failExtendAll = failure;
+    }
+
+    /**
+     * Makes the next {@code times} acquisition attempts (locks or permits) throw what {@code
+     * failure} makes instead of reaching the store, for tests of the engine's failure policy.
+     */
+    public synchronized void failAttempts(int times, Supplier<? extends RuntimeException> failure) {
+        this.failAttempts = times;
+        this.attemptFailure = failure;
+    }
+
+    private synchronized RuntimeException takeAttemptFailure() {
+        if (failAttempts <= 0) {
+            return null;
+        }
+        failAttempts--;
+        return attemptFailure.get();
     }
 
     /** Every operation called so far, with its count. */
@@ -89,15 +117,14 @@ public final class CountingBackend implements Backend {
     }
 
     @Override
-    public AcquireResult tryAcquire(String key, String owner, Duration ttl) {
-        count("tryAcquire");
-        return afterHook(target.tryAcquire(key, owner, ttl));
-    }
-
-    @Override
-    public AcquireResult tryAcquireOrQueue(String key, String owner, Duration ttl) {
-        count("tryAcquire");
-        return afterHook(target.tryAcquireOrQueue(key, owner, ttl));
+    public AcquireResult tryAcquire(AcquireRequest request) {
+        count(request.isLock() ? "tryAcquire" : "tryAcquirePermit");
+        RuntimeException fail = takeAttemptFailure();
+        if (fail != null) {
+            throw fail;
+        }
+        AcquireResult r = target.tryAcquire(request);
+        return request.isLock() ? afterHook(r) : r;
     }
 
     /**
@@ -119,57 +146,21 @@ public final class CountingBackend implements Backend {
     }
 
     @Override
-    public boolean extend(String key, String owner, Duration ttl) {
-        count("extend");
-        return target.extend(key, owner, ttl);
+    public boolean extend(LeaseRef lease) {
+        count(lease.kind() == LeaseKind.LOCK ? "extend" : "extendPermit");
+        return target.extend(lease);
     }
 
     @Override
-    public boolean release(String key, String owner) {
-        count("release");
-        return target.release(key, owner);
+    public boolean release(LeaseKind kind, String key, String owner) {
+        count(kind == LeaseKind.LOCK ? "release" : "releasePermit");
+        return target.release(kind, key, owner);
     }
 
     @Override
-    public Optional<LockInfo> inspect(String key) {
-        count("inspect");
-        return target.inspect(key);
-    }
-
-    @Override
-    public Optional<LockInfo> inspectOrWatch(String key) {
-        count("inspect");
-        return target.inspectOrWatch(key);
-    }
-
-    @Override
-    public AcquireResult tryAcquirePermit(String key, String owner, int maxPermits, Duration ttl) {
-        count("tryAcquirePermit");
-        return target.tryAcquirePermit(key, owner, maxPermits, ttl);
-    }
-
-    @Override
-    public AcquireResult tryAcquirePermitOrQueue(String key, String owner, int maxPermits, Duration ttl) {
-        count("tryAcquirePermit");
-        return target.tryAcquirePermitOrQueue(key, owner, maxPermits, ttl);
-    }
-
-    @Override
-    public boolean extendPermit(String key, String owner, Duration ttl) {
-        count("extendPermit");
-        return target.extendPermit(key, owner, ttl);
-    }
-
-    @Override
-    public boolean releasePermit(String key, String owner) {
-        count("releasePermit");
-        return target.releasePermit(key, owner);
-    }
-
-    @Override
-    public Optional<SemaphoreInfo> inspectSemaphore(String key) {
-        count("inspectSemaphore");
-        return target.inspectSemaphore(key);
+    public Holders inspect(LeaseKind kind, String key) {
+        count(kind == LeaseKind.LOCK ? "inspect" : "inspectSemaphore");
+        return target.inspect(kind, key);
     }
 
     @Override
@@ -183,39 +174,102 @@ public final class CountingBackend implements Backend {
     }
 
     @Override
-    public List<LockInfo> list(String keyPrefix) {
-        count("list");
-        return target.list(keyPrefix);
+    public <R> Optional<R> role(Class<R> role) {
+        if (target.role(role).isEmpty()) {
+            return Optional.empty();
+        }
+        Object counted;
+        if (role == ReleaseFeed.class) {
+            counted = new CountingFeed(target.role(ReleaseFeed.class).get());
+        } else if (role == WaitQueue.class) {
+            counted = new CountingQueue(target.role(WaitQueue.class).get());
+        } else if (role == GuardedStore.class) {
+            counted = new CountingState(target.role(GuardedStore.class).get());
+        } else if (role == OperatorActions.class) {
+            counted = new CountingOperator(target.role(OperatorActions.class).get());
+        } else {
+            return target.role(role);
+        }
+        return Optional.of(role.cast(counted));
     }
 
-    @Override
-    public List<LockInfo> forceRelease(String key) {
-        count("forceRelease");
-        return target.forceRelease(key);
+    private final class CountingFeed implements ReleaseFeed {
+        private final ReleaseFeed feed;
+
+        CountingFeed(ReleaseFeed feed) {
+            this.feed = feed;
+        }
+
+        @Override
+        public Subscription subscribe(LeaseKind kind, String key, ReleaseListener listener) {
+            count("subscribe");
+            return feed.subscribe(kind, key, listener);
+        }
+
+        @Override
+        public boolean reportsExpiry() {
+            return feed.reportsExpiry();
+        }
     }
 
-    @Override
-    public Optional<StoredState> readState(String key) {
-        count("readState");
-        return target.readState(key);
+    private final class CountingQueue implements WaitQueue {
+        private final WaitQueue queue;
+
+        CountingQueue(WaitQueue queue) {
+            this.queue = queue;
+        }
+
+        @Override
+        public void leaveQueue(LeaseKind kind, String key, String owner) {
+            count("leaveQueue");
+            queue.leaveQueue(kind, key, owner);
+        }
+
+        @Override
+        public Holders inspectOrWatch(String key) {
+            count("inspect");
+            return queue.inspectOrWatch(key);
+        }
     }
 
-    @Override
-    public WriteOutcome writeState(String key, String owner, long fencingToken, byte[] value, Duration valueTtl) {
-        count("writeState");
-        return target.writeState(key, owner, fencingToken, value, valueTtl);
+    private final class CountingState implements GuardedStore {
+        private final GuardedStore store;
+
+        CountingState(GuardedStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public Optional<StoredState> readState(String key) {
+            count("readState");
+            return store.readState(key);
+        }
+
+        @Override
+        public WriteOutcome writeState(String key, String owner, long fencingToken, byte[] value, Duration valueTtl) {
+            count("writeState");
+            return store.writeState(key, owner, fencingToken, value, valueTtl);
+        }
     }
 
-    @Override
-    public Subscription subscribe(LeaseKind kind, String key, ReleaseListener listener) {
-        count("subscribe");
-        return target.subscribe(kind, key, listener);
-    }
+    private final class CountingOperator implements OperatorActions {
+        private final OperatorActions ops;
 
-    @Override
-    public void leaveQueue(LeaseKind kind, String key, String owner) {
-        count("leaveQueue");
-        target.leaveQueue(kind, key, owner);
+        CountingOperator(OperatorActions ops) {
+            this.ops = ops;
+        }
+
+        @Override
+        public List<LockInfo> list(String keyPrefix) {
+            count("list");
+            return ops.list(keyPrefix);
+        }
+
+        @Override
+        public List<LockInfo> forceRelease(String key) {
+            count("forceRelease");
+            return ops.forceRelease(key);
+        }
     }
 
     @Override

@@ -2,15 +2,22 @@ package dev.locksmith.internal.memory;
 
 import dev.locksmith.LeaseKind;
 import dev.locksmith.LockInfo;
-import dev.locksmith.SemaphoreInfo;
 import dev.locksmith.TimeSource;
+import dev.locksmith.spi.AcquireRequest;
 import dev.locksmith.spi.AcquireResult;
 import dev.locksmith.spi.Backend;
 import dev.locksmith.spi.Capabilities;
+import dev.locksmith.spi.GuardedStore;
+import dev.locksmith.spi.Holders;
+import dev.locksmith.spi.LeaseRef;
+import dev.locksmith.spi.OperatorActions;
+import dev.locksmith.spi.ReleaseFeed;
 import dev.locksmith.spi.ReleaseListener;
 import dev.locksmith.spi.StoredState;
 import dev.locksmith.spi.Subscription;
+import dev.locksmith.spi.WaitQueue;
 import dev.locksmith.spi.WriteOutcome;
+import dev.locksmith.spi.support.FeedListeners;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,44 +26,46 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The in-memory store: one JVM, thread-safe, with the client's {@link TimeSource} as its server
- * clock. Every operation is atomic under one monitor; release notifications are delivered after
- * the monitor is left. Fencing counters live as long as the store. Waiters queue per key in
+ * The in-memory store, and the reference implementation of the SPI: one JVM, thread-safe, with
+ * the client's {@link TimeSource} as its server clock. Every operation is atomic under one
+ * monitor; release notifications are delivered after the monitor is left. A lock is a grant set
+ * of at most one holder, a semaphore one of at most {@code maxPermits}; both kinds of one key
+ * share one fencing counter, which lives as long as the store. Waiters queue per kind and key in
  * arrival order, and a release names the first live one, so that with several clients on one
  * shared store a release wakes one waiter, not one per client.
  */
-public final class MemoryBackend implements Backend {
-    private static final Capabilities CAPABILITIES =
-            new Capabilities(true, false, false, true, Duration.ofNanos(1), Duration.ofNanos(1), true, true);
-
-    private final TimeSource clock;
-    private final Map<String, Grant> locks = new HashMap<>();
-    private final Map<String, Long> fences = new HashMap<>();
-    private final Map<String, Permits> semaphores = new HashMap<>();
-    private final Map<String, Value> values = new HashMap<>();
-    /** Per kind and key, queued owners in arrival order, each with the time its entry lapses. */
-    private final Map<String, LinkedHashMap<String, Long>> queues = new HashMap<>();
-
-    private final ConcurrentHashMap<String, CopyOnWriteArrayList<ReleaseListener>> listeners =
-            new ConcurrentHashMap<>();
+public final class MemoryBackend implements Backend, ReleaseFeed, WaitQueue, GuardedStore, OperatorActions {
+    private static final Capabilities CAPABILITIES = Capabilities.builder()
+            .linearizable(true)
+            .minTtl(Duration.ofNanos(1))
+            .ttlGranularity(Duration.ofNanos(1))
+            .build();
 
     /** How long a queue entry outlives the holder's lease: its waiter looks again before then. */
     private static final long QUEUE_SLACK_NANOS = Duration.ofSeconds(5).toNanos();
+
+    private final TimeSource clock;
+    private final boolean shared;
+    /** Grants per topic ({@link FeedListeners#topic}). */
+    private final Map<String, Grants> grants = new HashMap<>();
+
+    private final Map<String, Long> fences = new HashMap<>();
+    private final Map<String, Value> values = new HashMap<>();
+    /** Per topic, queued owners in arrival order, each with the time its entry lapses. */
+    private final Map<String, LinkedHashMap<String, Long>> queues = new HashMap<>();
+
+    private final FeedListeners listeners = new FeedListeners();
 
     private record Grant(String owner, long token, long expiresAt) {}
 
     private record Value(byte[] bytes, long token, long expiresAt) {}
 
-    private static final class Permits {
+    private static final class Grants {
         int max;
         final Map<String, Grant> byOwner = new LinkedHashMap<>();
     }
-
-    private final boolean shared;
 
     public MemoryBackend(TimeSource clock, boolean shared) {
         this.clock = clock;
@@ -80,164 +89,109 @@ public final class MemoryBackend implements Backend {
         }
     }
 
-    private boolean live(Grant g, long now) {
-        return g != null && g.expiresAt - now > 0;
-    }
-
-    private long nextToken(String key) {
-        return fences.merge(key, 1L, Long::sum);
-    }
-
-    @Override
-    public synchronized AcquireResult tryAcquire(String key, String owner, Duration ttl) {
-        long now = now();
-        Grant g = locks.get(key);
-        if (live(g, now) && !g.owner.equals(owner)) {
-            return AcquireResult.held(g.owner, Duration.ofNanos(g.expiresAt - now));
-        }
-        long token = live(g, now) ? g.token : nextToken(key);
-        locks.put(key, new Grant(owner, token, now + nanos(ttl)));
-        unqueue(LeaseKind.LOCK, key, owner);
-        return AcquireResult.acquired(token, ttl);
-    }
-
-    @Override
-    public synchronized AcquireResult tryAcquireOrQueue(String key, String owner, Duration ttl) {
-        return queueIfHeld(LeaseKind.LOCK, key, owner, tryAcquire(key, owner, ttl));
-    }
-
-    @Override
-    public synchronized boolean extend(String key, String owner, Duration ttl) {
-        long now = now();
-        Grant g = locks.get(key);
-        if (!live(g, now) || !g.owner.equals(owner)) {
-            return false;
-        }
-        locks.put(key, new Grant(owner, g.token, now + nanos(ttl)));
-        return true;
-    }
-
-    @Override
-    public boolean release(String key, String owner) {
-        boolean released;
-        String next = null;
-        synchronized (this) {
-            Grant g = locks.get(key);
-            released = live(g, now()) && g.owner.equals(owner);
-            if (released) {
-                locks.remove(key);
-                next = nextInQueue(LeaseKind.LOCK, key);
+    /** The live grants of a topic, expired ones dropped; null if there are none. */
+    private Grants live(String topic, long now) {
+        Grants g = grants.get(topic);
+        if (g != null) {
+            g.byOwner.values().removeIf(x -> x.expiresAt - now <= 0);
+            if (g.byOwner.isEmpty()) {
+                grants.remove(topic);
+                return null;
             }
         }
-        if (released) {
-            notify(LeaseKind.LOCK, key, next);
-        }
-        return released;
+        return g;
     }
 
     @Override
-    public synchronized Optional<LockInfo> inspect(String key) {
+    public synchronized AcquireResult tryAcquire(AcquireRequest r) {
         long now = now();
-        Grant g = locks.get(key);
-        if (!live(g, now)) {
-            return Optional.empty();
-        }
-        return Optional.of(new LockInfo(key, LeaseKind.LOCK, g.owner, g.token, Duration.ofNanos(g.expiresAt - now)));
-    }
-
-    private Permits prunedPermits(String key, long now) {
-        Permits p = semaphores.get(key);
-        if (p != null) {
-            p.byOwner.values().removeIf(g -> !live(g, now));
-        }
-        return p;
-    }
-
-    @Override
-    public synchronized AcquireResult tryAcquirePermit(String key, String owner, int maxPermits, Duration ttl) {
-        long now = now();
-        Permits p = prunedPermits(key, now);
-        if (p == null) {
-            p = new Permits();
-            semaphores.put(key, p);
-        }
-        p.max = maxPermits;
-        Grant mine = p.byOwner.get(owner);
-        if (mine == null && p.byOwner.size() >= maxPermits) {
+        String topic = FeedListeners.topic(r.kind(), r.key());
+        Grants g = live(topic, now);
+        Grant mine = g == null ? null : g.byOwner.get(r.owner());
+        if (mine == null && g != null && g.byOwner.size() >= r.maxPermits()) {
             long earliest = Long.MAX_VALUE;
-            for (Grant g : p.byOwner.values()) {
-                earliest = Math.min(earliest, g.expiresAt - now);
+            for (Grant x : g.byOwner.values()) {
+                earliest = Math.min(earliest, x.expiresAt - now);
             }
-            return AcquireResult.held(null, Duration.ofNanos(earliest));
+            String holder = r.isLock() ? g.byOwner.keySet().iterator().next() : null;
+            AcquireResult held = AcquireResult.held(holder, Duration.ofNanos(earliest));
+            if (r.queue()) {
+                long until = now + earliest + QUEUE_SLACK_NANOS;
+                // merge keeps an owner that is queued already in its place
+                queues.computeIfAbsent(topic, k -> new LinkedHashMap<>()).merge(r.owner(), until, Math::max);
+            }
+            return held;
         }
-        long token = mine != null ? mine.token : nextToken(key);
-        p.byOwner.put(owner, new Grant(owner, token, now + nanos(ttl)));
-        unqueue(LeaseKind.PERMIT, key, owner);
-        return AcquireResult.acquired(token, ttl);
-    }
-
-    @Override
-    public synchronized AcquireResult tryAcquirePermitOrQueue(String key, String owner, int maxPermits, Duration ttl) {
-        return queueIfHeld(LeaseKind.PERMIT, key, owner, tryAcquirePermit(key, owner, maxPermits, ttl));
-    }
-
-    @Override
-    public synchronized boolean extendPermit(String key, String owner, Duration ttl) {
-        long now = now();
-        Permits p = prunedPermits(key, now);
-        Grant g = p == null ? null : p.byOwner.get(owner);
         if (g == null) {
+            g = new Grants();
+            grants.put(topic, g);
+        }
+        g.max = r.maxPermits();
+        long token = mine != null ? mine.token : fences.merge(r.key(), 1L, Long::sum);
+        g.byOwner.put(r.owner(), new Grant(r.owner(), token, now + nanos(r.ttl())));
+        unqueue(topic, r.owner());
+        return AcquireResult.acquired(token, r.ttl());
+    }
+
+    @Override
+    public synchronized boolean extend(LeaseRef lease) {
+        long now = now();
+        Grants g = live(FeedListeners.topic(lease.kind(), lease.key()), now);
+        Grant mine = g == null ? null : g.byOwner.get(lease.owner());
+        if (mine == null) {
             return false;
         }
-        p.byOwner.put(owner, new Grant(owner, g.token, now + nanos(ttl)));
+        g.byOwner.put(lease.owner(), new Grant(mine.owner, mine.token, now + nanos(lease.ttl())));
         return true;
     }
 
     @Override
-    public boolean releasePermit(String key, String owner) {
-        boolean released;
-        String next = null;
+    public boolean release(LeaseKind kind, String key, String owner) {
+        String topic = FeedListeners.topic(kind, key);
+        String next;
         synchronized (this) {
-            Permits p = prunedPermits(key, now());
-            released = p != null && p.byOwner.remove(owner) != null;
-            if (released) {
-                next = nextInQueue(LeaseKind.PERMIT, key);
+            Grants g = live(topic, now());
+            if (g == null || g.byOwner.remove(owner) == null) {
+                return false;
             }
+            next = nextInQueue(topic);
         }
-        if (released) {
-            notify(LeaseKind.PERMIT, key, next);
-        }
-        return released;
+        listeners.tell(topic, next);
+        return true;
     }
 
     @Override
-    public synchronized Optional<SemaphoreInfo> inspectSemaphore(String key) {
+    public synchronized Holders inspect(LeaseKind kind, String key) {
         long now = now();
-        Permits p = prunedPermits(key, now);
-        if (p == null || p.byOwner.isEmpty()) {
-            return Optional.empty();
+        Grants g = live(FeedListeners.topic(kind, key), now);
+        if (g == null) {
+            return Holders.FREE;
         }
-        List<LockInfo> holders = new ArrayList<>();
-        for (Grant g : p.byOwner.values()) {
-            holders.add(new LockInfo(key, LeaseKind.PERMIT, g.owner, g.token, Duration.ofNanos(g.expiresAt - now)));
+        List<LockInfo> out = new ArrayList<>();
+        for (Grant x : g.byOwner.values()) {
+            out.add(info(key, kind, x, now));
         }
-        return Optional.of(new SemaphoreInfo(key, p.max, holders));
+        return new Holders(g.max, out);
+    }
+
+    @Override
+    public Holders inspectOrWatch(String key) {
+        return inspect(LeaseKind.LOCK, key); // every release is told to every listener here
+    }
+
+    private static LockInfo info(String key, LeaseKind kind, Grant g, long now) {
+        return new LockInfo(key, kind, g.owner, g.token, Duration.ofNanos(g.expiresAt - now));
     }
 
     @Override
     public synchronized List<LockInfo> list(String keyPrefix) {
         long now = now();
         List<LockInfo> out = new ArrayList<>();
-        locks.forEach((k, g) -> {
-            if (k.startsWith(keyPrefix) && live(g, now)) {
-                out.add(new LockInfo(k, LeaseKind.LOCK, g.owner, g.token, Duration.ofNanos(g.expiresAt - now)));
-            }
-        });
-        for (String k : new ArrayList<>(semaphores.keySet())) {
-            if (k.startsWith(keyPrefix)) {
-                for (Grant g : prunedPermits(k, now).byOwner.values()) {
-                    out.add(new LockInfo(k, LeaseKind.PERMIT, g.owner, g.token, Duration.ofNanos(g.expiresAt - now)));
-                }
+        for (String topic : new ArrayList<>(grants.keySet())) {
+            String key = FeedListeners.keyOf(topic);
+            Grants g = key.startsWith(keyPrefix) ? live(topic, now) : null;
+            if (g != null) {
+                g.byOwner.values().forEach(x -> out.add(info(key, FeedListeners.kindOf(topic), x, now)));
             }
         }
         return out;
@@ -248,21 +202,17 @@ public final class MemoryBackend implements Backend {
         List<LockInfo> removed = new ArrayList<>();
         synchronized (this) {
             long now = now();
-            Grant g = locks.remove(key);
-            if (live(g, now)) {
-                removed.add(new LockInfo(key, LeaseKind.LOCK, g.owner, g.token, Duration.ofNanos(g.expiresAt - now)));
-            }
-            Permits p = prunedPermits(key, now);
-            if (p != null) {
-                for (Grant pg : p.byOwner.values()) {
-                    removed.add(new LockInfo(
-                            key, LeaseKind.PERMIT, pg.owner, pg.token, Duration.ofNanos(pg.expiresAt - now)));
+            for (LeaseKind kind : LeaseKind.values()) {
+                Grants g = live(FeedListeners.topic(kind, key), now);
+                if (g != null) {
+                    g.byOwner.values().forEach(x -> removed.add(info(key, kind, x, now)));
+                    grants.remove(FeedListeners.topic(kind, key));
                 }
-                semaphores.remove(key);
             }
         }
         for (LockInfo info : removed) {
-            notify(info.kind(), key, null); // maybe several permits at once: each client lets one waiter try
+            // maybe several permits at once: each client lets one waiter try
+            listeners.tell(FeedListeners.topic(info.kind(), key), null);
         }
         return removed;
     }
@@ -280,8 +230,9 @@ public final class MemoryBackend implements Backend {
     public synchronized WriteOutcome writeState(
             String key, String owner, long fencingToken, byte[] value, Duration valueTtl) {
         long now = now();
-        Grant g = locks.get(key);
-        if (live(g, now) && g.owner.equals(owner) && g.token == fencingToken) {
+        Grants g = live(FeedListeners.topic(LeaseKind.LOCK, key), now);
+        Grant holder = g == null ? null : g.byOwner.get(owner);
+        if (holder != null && holder.token == fencingToken) {
             long expiresAt = valueTtl == null ? now + Long.MAX_VALUE / 4 : now + nanos(valueTtl);
             values.put(key, new Value(value.clone(), fencingToken, expiresAt));
             return WriteOutcome.WRITTEN;
@@ -292,45 +243,24 @@ public final class MemoryBackend implements Backend {
 
     @Override
     public Subscription subscribe(LeaseKind kind, String key, ReleaseListener listener) {
-        String id = id(kind, key);
-        CopyOnWriteArrayList<ReleaseListener> list = listeners.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>());
-        list.add(listener);
-        return () -> listeners.computeIfPresent(id, (k, l) -> {
-            l.remove(listener);
-            return l.isEmpty() ? null : l;
-        });
+        return listeners.add(kind, key, listener);
     }
 
     @Override
     public synchronized void leaveQueue(LeaseKind kind, String key, String owner) {
-        unqueue(kind, key, owner);
+        unqueue(FeedListeners.topic(kind, key), owner);
     }
 
-    private static String id(LeaseKind kind, String key) {
-        return kind + "/" + key;
-    }
-
-    private AcquireResult queueIfHeld(LeaseKind kind, String key, String owner, AcquireResult r) {
-        if (!r.isAcquired()) {
-            long until = now() + nanos(r.ttl() == null ? Duration.ZERO : r.ttl()) + QUEUE_SLACK_NANOS;
-            // merge keeps an owner that is queued already in its place
-            queues.computeIfAbsent(id(kind, key), k -> new LinkedHashMap<>()).merge(owner, until, Math::max);
-        }
-        return r;
-    }
-
-    private void unqueue(LeaseKind kind, String key, String owner) {
-        String id = id(kind, key);
-        LinkedHashMap<String, Long> q = queues.get(id);
+    private void unqueue(String topic, String owner) {
+        LinkedHashMap<String, Long> q = queues.get(topic);
         if (q != null && q.remove(owner) != null && q.isEmpty()) {
-            queues.remove(id);
+            queues.remove(topic);
         }
     }
 
     /** Takes the first queued owner whose entry has not lapsed out of the queue, or null. */
-    private String nextInQueue(LeaseKind kind, String key) {
-        String id = id(kind, key);
-        LinkedHashMap<String, Long> q = queues.get(id);
+    private String nextInQueue(String topic) {
+        LinkedHashMap<String, Long> q = queues.get(topic);
         if (q == null) {
             return null;
         }
@@ -344,18 +274,9 @@ public final class MemoryBackend implements Backend {
             }
         }
         if (q.isEmpty()) {
-            queues.remove(id);
+            queues.remove(topic);
         }
         return next;
-    }
-
-    private void notify(LeaseKind kind, String key, String next) {
-        CopyOnWriteArrayList<ReleaseListener> list = listeners.get(id(kind, key));
-        if (list != null) {
-            for (ReleaseListener l : list) {
-                l.released(next);
-            }
-        }
     }
 
     @Override
