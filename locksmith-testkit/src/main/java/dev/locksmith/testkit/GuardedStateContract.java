@@ -30,8 +30,11 @@ public abstract class GuardedStateContract extends LocksmithContract {
 
     /** Updates per thread in the counter test (16 threads). */
     protected int updateRounds() {
-        return 200;
+        return DEFAULT_UPDATE_ROUNDS;
     }
+
+    /** The default of {@link #updateRounds()}. */
+    public static final int DEFAULT_UPDATE_ROUNDS = 200;
 
     /** Values expire after the test so a shared store is left clean. */
     private StateOptions options(LockOptions lock) {

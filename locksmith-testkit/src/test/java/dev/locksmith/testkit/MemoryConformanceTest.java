@@ -2,7 +2,8 @@ package dev.locksmith.testkit;
 
 import dev.locksmith.Locksmith;
 
-class MemoryGuardedStateContractTest extends GuardedStateContract {
+/** The conformance suite on the in-memory store shared by name ({@code mem:NAME}). */
+class MemoryConformanceTest extends Conformance {
     @Override
     protected Locksmith.Builder clientBuilder() {
         return Locksmith.builder().uri("mem:contract");
