@@ -109,4 +109,61 @@ public abstract class BadInputContract extends LocksmithContract {
         lease.close(); // never throws once lost
         assertThat(client().lock("closing").isLocked()).as("released on close").isFalse();
     }
+
+    @Test
+    void namesAndOwnersThatCannotBeStoredExactlyAreRejected() {
+        // a lone surrogate has no UTF-8 form: stored as '?', two names or owners would collide
+        assertThatThrownBy(() -> client().lock("svc-\ud800"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("name")
+                .hasMessageContaining("surrogate");
+        assertThatThrownBy(() -> client().lock("\udfffx")).hasMessageContaining("name");
+        assertThatThrownBy(() -> client().semaphore("\ud800", 2)).hasMessageContaining("name");
+        assertThatThrownBy(() -> LockOptions.builder().owner("svc-\udfff"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("owner");
+        // a proper pair is text, and works
+        String emoji = "job-\ud83d\udd12";
+        try (var lease = client().lock(emoji).acquire(Duration.ZERO)) {
+            assertThat(client().lock(emoji).inspect()).isPresent();
+        }
+    }
+
+    @Test
+    void aTtlBeyondTheMaximumIsAnArgumentErrorOnEveryStore() {
+        assertThatThrownBy(() -> LockOptions.builder().ttl(Duration.ofSeconds(Long.MAX_VALUE)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ttl must be at most");
+        assertThatThrownBy(() -> dev.locksmith.StateOptions.builder().valueTtl(LockOptions.MAX_TTL.plusSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("valueTtl");
+        try (var lease = client().lock("long").acquire(Duration.ZERO)) {
+            assertThatThrownBy(() -> lease.extend(Duration.ofSeconds(Long.MAX_VALUE)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("ttl");
+            assertThat(lease.isValid()).isTrue();
+        }
+    }
+
+    @Test
+    void aCodecThatEncodesNullIsAnArgumentError() {
+        Codec<String> broken = new Codec<>() {
+            @Override
+            public byte[] encode(String value) {
+                return null;
+            }
+
+            @Override
+            public String decode(byte[] bytes) {
+                return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            }
+        };
+        var state = client().state("codec", broken, "x");
+        assertThatThrownBy(() -> state.update(v -> v + "y"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("codec");
+        assertThat(client().lock("codec").isLocked())
+                .as("the update's lease was released")
+                .isFalse();
+    }
 }
