@@ -73,7 +73,7 @@ public final class RedisBackendProvider implements BackendProvider {
                     e);
         }
         try {
-            return new RedisBackend(client, true, u.options, u.connectTimeout);
+            return new RedisBackend(client, true, u.options, context.timeSource());
         } catch (RuntimeException e) {
             client.close(); // shardedPubSub=on on a cluster without it
             throw e;

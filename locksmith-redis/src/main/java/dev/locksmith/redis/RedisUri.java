@@ -1,13 +1,14 @@
 package dev.locksmith.redis;
 
+import dev.locksmith.spi.support.Redaction;
+import dev.locksmith.spi.support.Settings;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +37,9 @@ final class RedisUri {
             "replicaAckTimeout",
             "shardedPubSub");
 
+    private static final int MIN = Integer.MIN_VALUE;
+    private static final int MAX = Integer.MAX_VALUE;
+
     final Set<HostAndPort> hosts = new LinkedHashSet<>();
     /** The URI as messages may show it: passwords masked. */
     final String safe;
@@ -61,13 +65,14 @@ final class RedisUri {
     }
 
     static RedisUri parse(URI uri, Duration defaultConnectTimeout) {
-        RedisUri p = new RedisUri(masked(uri.toString()));
+        RedisUri p = new RedisUri(Redaction.maskUri(uri.toString()));
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!SCHEMES.contains(scheme)) {
             throw p.bad("uri scheme must be one of " + SCHEMES + ", was '%s'");
         }
         if (uri.isOpaque()) {
-            throw p.bad("uri must look like " + scheme + "://host:port, was '%s' (missing //)");
+            // not quoted: an opaque URI has no user information to mask, so a password would show as is
+            throw new IllegalArgumentException("uri must look like " + scheme + "://host:port (missing //)");
         }
         String authority = uri.getRawAuthority();
         if (authority == null || authority.isEmpty()) {
@@ -101,22 +106,24 @@ final class RedisUri {
             dbIndex = 1;
         }
         if (segments.length > dbIndex + 1) {
-            throw p.bad("uri path must be at most /database, was '" + masked(path) + "' in '%s'");
+            throw p.bad("uri path must be at most /database, was '%s'");
         }
         if (segments.length == dbIndex + 1 && !segments[dbIndex].isEmpty()) {
             p.database = segments[dbIndex].matches("[0-9]{1,9}") ? Integer.parseInt(segments[dbIndex]) : -1;
             if (p.database < 0) {
-                throw p.bad("uri database must be a number from 0, was '" + masked(segments[dbIndex]) + "' in '%s'");
+                throw p.bad("uri database must be a number from 0, in '%s'");
             }
         }
-        Map<String, String> query = p.query(uri.getRawQuery());
-        p.settings(query, sentinel);
+        List<String> known = new ArrayList<>(SETTINGS);
+        known.addAll(TlsMaterial.SETTINGS);
+        Settings settings = Settings.fromQuery(uri.getRawQuery(), known);
+        p.settings(settings, sentinel);
         if (scheme.equals("rediss")) {
-            Map<String, String> tls = new HashMap<>(query);
-            tls.keySet().retainAll(TlsMaterial.SETTINGS);
-            p.tls = TlsMaterial.of(tls, !query.containsKey("verifyHostname") || bool("verifyHostname", query));
+            Map<String, String> tls = new HashMap<>();
+            TlsMaterial.SETTINGS.forEach(k -> settings.value(k).ifPresent(v -> tls.put(k, v)));
+            p.tls = TlsMaterial.of(tls, settings.bool("verifyHostname", true));
         } else {
-            for (String k : query.keySet()) {
+            for (String k : settings.keys()) {
                 if (TlsMaterial.SETTINGS.contains(k)) {
                     throw new IllegalArgumentException(
                             k + " is a TLS setting and needs a rediss:// uri; " + scheme + ":// does not use TLS");
@@ -126,33 +133,24 @@ final class RedisUri {
         return p;
     }
 
-    private void settings(Map<String, String> query, boolean sentinel) {
-        RedisOptions.Builder o = RedisOptions.builder();
-        for (Map.Entry<String, String> e : query.entrySet()) {
-            String v = e.getValue();
-            switch (e.getKey()) {
-                case "keyPrefix" -> o.keyPrefix(v);
-                case "socketTimeout" -> o.socketTimeout(duration("socketTimeout", v));
-                case "connectTimeout" -> connectTimeout = positive("connectTimeout", duration("connectTimeout", v));
-                case "maxConnections" -> o.maxConnections(integer("maxConnections", v));
-                case "waitMarkerSlack" -> o.waitMarkerSlack(duration("waitMarkerSlack", v));
-                case "handOffWindow" -> o.handOffWindow(duration("handOffWindow", v));
-                case "durableTokens" -> o.durableTokens(bool("durableTokens", query));
-                case "cluster" -> cluster = bool("cluster", query);
-                case "clientName" -> clientName = v;
-                case "replicaAcks" -> o.replicaAcks(integer("replicaAcks", v));
-                case "replicaAckTimeout" -> o.replicaAckTimeout(duration("replicaAckTimeout", v));
-                case "shardedPubSub" -> o.shardedPubSub(shardedPubSub(v));
-                default -> {
-                    if (!TlsMaterial.SETTINGS.contains(e.getKey())) {
-                        List<String> known = new ArrayList<>(SETTINGS);
-                        known.addAll(TlsMaterial.SETTINGS);
-                        throw new IllegalArgumentException(
-                                "unknown redis uri setting '" + e.getKey() + "'; known: " + known);
-                    }
-                }
-            }
-        }
+    /** Bare numbers in durations are milliseconds, as they always were in Redis URIs. */
+    private void settings(Settings s, boolean sentinel) {
+        RedisOptions.Builder o = RedisOptions.builder()
+                .socketTimeout(s.duration("socketTimeout", RedisOptions.DEFAULT_SOCKET_TIMEOUT, ChronoUnit.MILLIS))
+                .waitMarkerSlack(
+                        s.duration("waitMarkerSlack", RedisOptions.DEFAULT_WAIT_MARKER_SLACK, ChronoUnit.MILLIS))
+                .handOffWindow(s.duration("handOffWindow", RedisOptions.DEFAULT_HAND_OFF_WINDOW, ChronoUnit.MILLIS))
+                .replicaAckTimeout(
+                        s.duration("replicaAckTimeout", RedisOptions.DEFAULT_REPLICA_ACK_TIMEOUT, ChronoUnit.MILLIS))
+                .maxConnections(s.integer("maxConnections", RedisOptions.DEFAULT_MAX_CONNECTIONS, MIN, MAX))
+                .replicaAcks(s.integer("replicaAcks", 0, MIN, MAX))
+                .durableTokens(s.bool("durableTokens", false))
+                .shardedPubSub(s.enumValue(
+                        "shardedPubSub", RedisOptions.ShardedPubSub.class, RedisOptions.ShardedPubSub.AUTO));
+        s.value("keyPrefix").ifPresent(o::keyPrefix);
+        connectTimeout = s.positiveDuration("connectTimeout", connectTimeout, ChronoUnit.MILLIS);
+        clientName = s.string("clientName", null);
+        cluster = s.bool("cluster", false);
         options = o.build();
         cluster |= hosts.size() > 1 && !sentinel;
         if (!cluster && options.shardedPubSub() == RedisOptions.ShardedPubSub.ON) {
@@ -183,7 +181,7 @@ final class RedisUri {
             String ps = hp.substring(colon + 1);
             port = ps.matches("[0-9]{1,5}") ? Integer.parseInt(ps) : -1;
             if (port < 1 || port > 65535) {
-                throw bad("uri port must be 1 to 65535, was '" + masked(ps) + "' in '%s'");
+                throw bad("uri port must be 1 to 65535, in '%s'");
             }
         }
         if (host.isEmpty()) {
@@ -192,95 +190,7 @@ final class RedisUri {
         return new HostAndPort(host, port);
     }
 
-    private Map<String, String> query(String q) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String pair : q == null ? new String[0] : q.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String k = decode(eq < 0 ? pair : pair.substring(0, eq));
-            if (out.put(k, eq < 0 ? "" : decode(pair.substring(eq + 1))) != null) {
-                throw bad("redis uri setting '" + k + "' is given twice in '%s'");
-            }
-        }
-        return out;
-    }
-
     private static String decode(String s) {
         return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
-    }
-
-    // TODO: dev.locksmith.spi.support.Redaction and Settings, once they are on main
-    static String masked(String uri) {
-        int q = uri.indexOf('?');
-        String head = q < 0 ? uri : uri.substring(0, q);
-        int at = head.lastIndexOf('@');
-        if (at >= 0) {
-            int slashes = head.indexOf("//");
-            int start = slashes >= 0 && slashes < at ? slashes + 2 : head.indexOf(':') + 1;
-            head = head.substring(0, start) + "***" + head.substring(at);
-        }
-        if (q < 0) {
-            return head;
-        }
-        return head + "?" + uri.substring(q + 1).replaceAll("(?i)([^&=]*password=)[^&]*", "$1***");
-    }
-
-    static Duration duration(String name, String v) {
-        String s = v.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (s.startsWith("p")) {
-                return Duration.parse(v.trim());
-            }
-            if (s.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-            }
-            if (s.endsWith("s")) {
-                return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
-            }
-            if (s.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
-            }
-            return Duration.ofMillis(Long.parseLong(s));
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new IllegalArgumentException(
-                    name + " must be a duration such as 500ms, 2s, 1m or PT2S, was '" + v + "'", e);
-        }
-    }
-
-    private static Duration positive(String name, Duration d) {
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, was " + d);
-        }
-        return d;
-    }
-
-    private static int integer(String name, String v) {
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, was '" + v + "'", e);
-        }
-    }
-
-    private static RedisOptions.ShardedPubSub shardedPubSub(String v) {
-        for (RedisOptions.ShardedPubSub m : RedisOptions.ShardedPubSub.values()) {
-            if (m.name().equalsIgnoreCase(v.trim())) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("shardedPubSub must be auto, on or off, was '" + v + "'");
-    }
-
-    private static boolean bool(String name, Map<String, String> query) {
-        String v = query.get(name);
-        if (v.equalsIgnoreCase("true") || v.isEmpty()) {
-            return true;
-        }
-        if (v.equalsIgnoreCase("false")) {
-            return false;
-        }
-        throw new IllegalArgumentException(name + " must be true or false, was '" + v + "'");
     }
 }

@@ -39,8 +39,10 @@ abstract class AbstractRedisBackendTests {
     private static final Duration LONG = Duration.ofSeconds(30);
 
     private final String prefix = RedisTestSupport.randomPrefix();
-    private RedisBackend backend;
-    private RedisBackend other;
+    private RedisBackend backendImpl;
+    private RedisBackend otherImpl;
+    private SpiOps backend;
+    private SpiOps other;
     private UnifiedJedis raw;
     private int seq;
 
@@ -48,8 +50,10 @@ abstract class AbstractRedisBackendTests {
 
     @BeforeAll
     void open() {
-        backend = RedisTestSupport.open(uri(), prefix);
-        other = RedisTestSupport.open(uri(), prefix);
+        backendImpl = RedisTestSupport.open(uri(), prefix);
+        otherImpl = RedisTestSupport.open(uri(), prefix);
+        backend = new SpiOps(backendImpl);
+        other = new SpiOps(otherImpl);
         raw = RedisTestSupport.raw(uri());
     }
 
@@ -58,8 +62,8 @@ abstract class AbstractRedisBackendTests {
         try {
             RedisTestSupport.deleteAll(raw, prefix);
         } finally {
-            backend.close();
-            other.close();
+            backendImpl.close();
+            otherImpl.close();
             raw.close();
         }
     }
@@ -204,7 +208,7 @@ abstract class AbstractRedisBackendTests {
             refs.add(new LeaseRef(lock ? LeaseKind.LOCK : LeaseKind.PERMIT, k, "me", LONG));
             expected.add(held);
         }
-        boolean[] out = backend.extendAll(refs);
+        boolean[] out = backendImpl.extendAll(refs);
         for (int i = 0; i < refs.size(); i++) {
             assertThat(out[i]).as("lease " + i).isEqualTo(expected.get(i));
             LeaseRef r = refs.get(i);
@@ -219,7 +223,7 @@ abstract class AbstractRedisBackendTests {
                 assertThat(remaining).isGreaterThan(Duration.ofSeconds(2));
             }
         }
-        assertThat(backend.extendAll(List.of())).isEmpty();
+        assertThat(backendImpl.extendAll(List.of())).isEmpty();
     }
 
     @Test
@@ -230,42 +234,43 @@ abstract class AbstractRedisBackendTests {
         backend.tryAcquirePermit("list/s", "o4", 5, LONG);
         backend.tryAcquire("lister/c", "o5", LONG);
         backend.tryAcquire("lis*", "o6", LONG);
-        assertThat(backend.list("list/"))
+        assertThat(backendImpl.list("list/"))
                 .extracting(LockInfo::name, LockInfo::owner)
                 .containsExactlyInAnyOrder(
                         org.assertj.core.groups.Tuple.tuple("list/a", "o1"),
                         org.assertj.core.groups.Tuple.tuple("list/b{x}", "o2"),
                         org.assertj.core.groups.Tuple.tuple("list/s", "o3"),
                         org.assertj.core.groups.Tuple.tuple("list/s", "o4"));
-        assertThat(backend.list("lis*")).extracting(LockInfo::owner).containsExactly("o6");
+        assertThat(backendImpl.list("lis*")).extracting(LockInfo::owner).containsExactly("o6");
         backend.tryAcquire("list/s", "lockholder", LONG);
-        List<LockInfo> removed = other.forceRelease("list/s");
+        List<LockInfo> removed = otherImpl.forceRelease("list/s");
         assertThat(removed).extracting(LockInfo::owner).containsExactlyInAnyOrder("lockholder", "o3", "o4");
         assertThat(backend.inspect("list/s")).isEmpty();
         assertThat(backend.inspectSemaphore("list/s")).isEmpty();
         assertThat(backend.extend("list/s", "lockholder", LONG)).isFalse();
-        assertThat(other.forceRelease("list/none")).isEmpty();
+        assertThat(otherImpl.forceRelease("list/none")).isEmpty();
     }
 
     @Test
     void guardedStateIsWrittenOnlyByTheHolder() throws InterruptedException {
         String k = key();
-        assertThat(backend.readState(k)).isEmpty();
+        assertThat(backendImpl.readState(k)).isEmpty();
         long t1 = backend.tryAcquire(k, "a", LONG).fencingToken();
-        assertThat(backend.writeState(k, "a", t1, bytes("one"), null)).isEqualTo(WriteOutcome.WRITTEN);
-        assertThat(other.writeState(k, "b", t1, bytes("evil"), null)).isEqualTo(WriteOutcome.NOT_HELD);
-        assertThat(backend.writeState(k, "a", t1 + 7, bytes("evil"), null)).isEqualTo(WriteOutcome.NOT_HELD);
-        StoredState s = other.readState(k).orElseThrow();
+        assertThat(backendImpl.writeState(k, "a", t1, bytes("one"), null)).isEqualTo(WriteOutcome.WRITTEN);
+        assertThat(otherImpl.writeState(k, "b", t1, bytes("evil"), null)).isEqualTo(WriteOutcome.NOT_HELD);
+        assertThat(backendImpl.writeState(k, "a", t1 + 7, bytes("evil"), null)).isEqualTo(WriteOutcome.NOT_HELD);
+        StoredState s = otherImpl.readState(k).orElseThrow();
         assertThat(new String(s.value(), StandardCharsets.UTF_8)).isEqualTo("one");
         assertThat(s.fencingToken()).isEqualTo(t1);
         backend.release(k, "a");
-        assertThat(backend.writeState(k, "a", t1, bytes("late"), null)).isEqualTo(WriteOutcome.NOT_HELD);
+        assertThat(backendImpl.writeState(k, "a", t1, bytes("late"), null)).isEqualTo(WriteOutcome.NOT_HELD);
         long t2 = other.tryAcquire(k, "b", LONG).fencingToken();
-        assertThat(backend.writeState(k, "a", t1, bytes("stale"), null)).isEqualTo(WriteOutcome.STALE_TOKEN);
+        assertThat(backendImpl.writeState(k, "a", t1, bytes("stale"), null)).isEqualTo(WriteOutcome.STALE_TOKEN);
         byte[] binary = {0, (byte) 0xff, 10, 13, '|'};
-        assertThat(other.writeState(k, "b", t2, binary, Duration.ofMillis(100))).isEqualTo(WriteOutcome.WRITTEN);
-        assertThat(backend.readState(k).orElseThrow().value()).isEqualTo(binary);
-        await(Duration.ofSeconds(5), () -> backend.readState(k).isEmpty());
+        assertThat(otherImpl.writeState(k, "b", t2, binary, Duration.ofMillis(100)))
+                .isEqualTo(WriteOutcome.WRITTEN);
+        assertThat(backendImpl.readState(k).orElseThrow().value()).isEqualTo(binary);
+        await(Duration.ofSeconds(5), () -> backendImpl.readState(k).isEmpty());
     }
 
     @Test
@@ -302,12 +307,12 @@ abstract class AbstractRedisBackendTests {
                 seenOn.add(new String(channel, StandardCharsets.UTF_8));
             }
         };
-        boolean sharded = backend.shardedPubSub();
+        boolean sharded = backendImpl.shardedPubSub();
         Thread t = new Thread(() -> {
             if (sharded) {
                 String shared = new KeyLayout(prefix).releaseChannel(k);
                 // the key's channel, and the waiting client's own channel for the key
-                ((JedisCluster) raw).ssubscribe(shardSpy, bytes(shared), bytes(shared + ":" + other.tag()));
+                ((JedisCluster) raw).ssubscribe(shardSpy, bytes(shared), bytes(shared + ":" + otherImpl.tag()));
             } else {
                 raw.psubscribe(spy, bytes(KeyLayout.globEscape(prefix) + "release*"));
             }
@@ -315,8 +320,8 @@ abstract class AbstractRedisBackendTests {
         t.setDaemon(true);
         t.start();
         BlockingQueue<String> heard = new LinkedBlockingQueue<>();
-        try (Subscription sub = other.subscribe(LeaseKind.LOCK, k, next -> heard.add(String.valueOf(next)));
-                Subscription permitSub = other.subscribe(LeaseKind.PERMIT, k, next -> heard.add("P" + next))) {
+        try (Subscription sub = otherImpl.subscribe(LeaseKind.LOCK, k, next -> heard.add(String.valueOf(next)));
+                Subscription permitSub = otherImpl.subscribe(LeaseKind.PERMIT, k, next -> heard.add("P" + next))) {
             assertThat(subscribed.await(10, TimeUnit.SECONDS)).isTrue();
             // nobody waits: nothing is published
             backend.tryAcquire(k, "a", LONG);
@@ -337,8 +342,8 @@ abstract class AbstractRedisBackendTests {
                     .as("published on the waiting client's own channel only")
                     .isEqualTo(
                             sharded
-                                    ? new KeyLayout(prefix).releaseChannel(k) + ":" + other.tag()
-                                    : prefix + "release:" + other.tag());
+                                    ? new KeyLayout(prefix).releaseChannel(k) + ":" + otherImpl.tag()
+                                    : prefix + "release:" + otherImpl.tag());
             // the free lock is reserved for the named waiter for the hand-off window
             AcquireResult barging = backend.tryAcquire(k, "a", LONG);
             assertThat(barging.isAcquired())
@@ -356,7 +361,7 @@ abstract class AbstractRedisBackendTests {
             // a waiter that left the queue is not named, and with nobody else waiting nothing is published
             backend.tryAcquire(k, "a", LONG);
             assertThat(other.tryAcquireOrQueue(k, "d", LONG).isAcquired()).isFalse();
-            other.leaveQueue(LeaseKind.LOCK, k, "d");
+            otherImpl.leaveQueue(LeaseKind.LOCK, k, "d");
             assertThat(backend.release(k, "a")).isTrue();
             // a watcher gets the release published, naming nobody
             backend.tryAcquire(k, "a", LONG);
@@ -398,7 +403,7 @@ abstract class AbstractRedisBackendTests {
         assertThat(backend.tryAcquire(k, "a", LONG).isAcquired()).isTrue();
         assertThat(other.tryAcquireOrQueue(k, "ghost", LONG).isAcquired()).isFalse();
         assertThat(backend.release(k, "a")).isTrue();
-        backend.forceRelease(k);
+        backendImpl.forceRelease(k);
         assertThat(backend.tryAcquire(k, "late", LONG).isAcquired())
                 .as("force-release also drops the reservation")
                 .isTrue();
@@ -408,8 +413,9 @@ abstract class AbstractRedisBackendTests {
     @Test
     void withoutAHandOffWindowAFreedLockGoesToWhoeverAsksFirst() {
         String k = key();
-        try (RedisBackend noWindow =
+        try (RedisBackend noWindowImpl =
                 RedisTestSupport.open(uri() + (uri().contains("?") ? "&" : "?") + "handOffWindow=0", prefix)) {
+            SpiOps noWindow = new SpiOps(noWindowImpl);
             assertThat(noWindow.tryAcquire(k, "a", LONG).isAcquired()).isTrue();
             assertThat(other.tryAcquireOrQueue(k, "b", LONG).isAcquired()).isFalse();
             assertThat(noWindow.release(k, "a")).isTrue();
@@ -424,14 +430,14 @@ abstract class AbstractRedisBackendTests {
     void manyWaitedOnKeysShareOneSubscriptionConnection() {
         List<Subscription> subs = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
-            subs.add(backend.subscribe(LeaseKind.LOCK, "many/" + i, next -> {}));
+            subs.add(backendImpl.subscribe(LeaseKind.LOCK, "many/" + i, next -> {}));
         }
         try {
-            if (backend.shardedPubSub()) {
+            if (backendImpl.shardedPubSub()) {
                 // a cluster: a channel per key, and at most one connection per master holds them
                 assertThat(RedisTestSupport.subscribers(uri(), prefix + "release"))
                         .isZero();
-                assertThat(((ShardedReleaseChannel) backend.releaseListeners()).connections())
+                assertThat(((ShardedFeed) backendImpl.releaseFeed()).connections())
                         .isBetween(1, RedisClusterSupport.PORTS.length);
                 int[] slotPorts = RedisClusterSupport.slotPorts();
                 Map<Integer, Long> perPort = new HashMap<>();
@@ -469,7 +475,7 @@ abstract class AbstractRedisBackendTests {
             assertThat(JedisClusterCRC16.getSlot(layout.permits(n))).isEqualTo(slot);
             assertThat(JedisClusterCRC16.getSlot(layout.state(n))).isEqualTo(slot);
         }
-        assertThat(backend.list("b/")).extracting(LockInfo::name).containsExactlyInAnyOrder(names);
+        assertThat(backendImpl.list("b/")).extracting(LockInfo::name).containsExactlyInAnyOrder(names);
         assertThat(backend.inspect("b/}").orElseThrow().name()).isEqualTo("b/}");
         assertThat(backend.tryAcquire("b/%7D", "other", LONG).isAcquired()).isFalse();
     }

@@ -2,8 +2,10 @@ package dev.locksmith.redis;
 
 import dev.locksmith.DistributedLock;
 import dev.locksmith.Lease;
+import dev.locksmith.LeaseKind;
 import dev.locksmith.LockOptions;
 import dev.locksmith.Locksmith;
+import dev.locksmith.spi.AcquireRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -81,11 +83,11 @@ public final class HotPathMeasure {
                 pooled.evalsha(sha, List.of(pooledKey), List.of("o" + i));
             });
             variants.put("RedisBackend tryAcquire + release", i -> {
-                if (!spi.tryAcquire(ns + "/spi", "o" + i, Duration.ofSeconds(10))
+                if (!spi.tryAcquire(AcquireRequest.lock(ns + "/spi", "o" + i, Duration.ofSeconds(10)))
                         .isAcquired()) {
                     throw new IllegalStateException("not acquired");
                 }
-                spi.release(ns + "/spi", "o" + i);
+                spi.release(LeaseKind.LOCK, ns + "/spi", "o" + i);
             });
             variants.put(
                     "Locksmith tryAcquire() + release",

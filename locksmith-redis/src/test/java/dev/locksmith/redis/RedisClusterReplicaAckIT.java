@@ -198,7 +198,7 @@ class RedisClusterReplicaAckIT {
         try (RedisBackend b = open()) {
             for (Map.Entry<Integer, List<String>> e : keys.entrySet()) {
                 String lockKey = e.getValue().get(0);
-                AcquireResult lock = b.tryAcquire(lockKey, "o", TTL);
+                AcquireResult lock = new SpiOps(b).tryAcquire(lockKey, "o", TTL);
                 assertThat(lock.isAcquired()).as("lock on master " + e.getKey()).isTrue();
                 assertThat(lock.fencingToken()).isPositive();
                 try (Jedis r = replicaOf.get(e.getKey()).client()) {
@@ -206,23 +206,31 @@ class RedisClusterReplicaAckIT {
                     assertThat(r.get(new String(KEYS.lock(lockKey), StandardCharsets.UTF_8)))
                             .isEqualTo(lock.fencingToken() + "|o");
                 }
-                assertThat(b.tryAcquire(lockKey, "other", TTL).isAcquired()).isFalse();
+                assertThat(new SpiOps(b).tryAcquire(lockKey, "other", TTL).isAcquired())
+                        .isFalse();
 
                 String permitKey = e.getValue().get(1);
-                AcquireResult permit = b.tryAcquirePermit(permitKey, "p", 2, TTL);
+                AcquireResult permit = new SpiOps(b).tryAcquirePermit(permitKey, "p", 2, TTL);
                 assertThat(permit.isAcquired())
                         .as("permit on master " + e.getKey())
                         .isTrue();
                 assertThat(permit.fencingToken()).isPositive();
-                assertThat(b.tryAcquirePermit(permitKey, "q", 2, TTL).isAcquired())
+                assertThat(new SpiOps(b)
+                                .tryAcquirePermit(permitKey, "q", 2, TTL)
+                                .isAcquired())
                         .isTrue();
-                assertThat(b.tryAcquirePermit(permitKey, "r", 2, TTL).isAcquired())
+                assertThat(new SpiOps(b)
+                                .tryAcquirePermit(permitKey, "r", 2, TTL)
+                                .isAcquired())
                         .isFalse();
-                assertThat(b.inspectSemaphore(permitKey).orElseThrow().holders())
+                assertThat(new SpiOps(b)
+                                .inspectSemaphore(permitKey)
+                                .orElseThrow()
+                                .holders())
                         .hasSize(2);
-                assertThat(b.release(lockKey, "o")).isTrue();
-                assertThat(b.releasePermit(permitKey, "p")).isTrue();
-                assertThat(b.releasePermit(permitKey, "q")).isTrue();
+                assertThat(new SpiOps(b).release(lockKey, "o")).isTrue();
+                assertThat(new SpiOps(b).releasePermit(permitKey, "p")).isTrue();
+                assertThat(new SpiOps(b).releasePermit(permitKey, "q")).isTrue();
             }
         }
     }
@@ -237,29 +245,30 @@ class RedisClusterReplicaAckIT {
             replica.freeze();
             try {
                 String lockKey = keys.get(frozenMaster).get(0);
-                assertThatThrownBy(() -> b.tryAcquire(lockKey, "o", TTL))
+                assertThatThrownBy(() -> new SpiOps(b).tryAcquire(lockKey, "o", TTL))
                         .isInstanceOf(BackendException.class)
                         .hasMessageContaining("0 of 1 replicas")
                         .hasMessageContaining("undone");
-                assertThat(b.inspect(lockKey)).isEmpty();
+                assertThat(new SpiOps(b).inspect(lockKey)).isEmpty();
 
                 String permitKey = keys.get(frozenMaster).get(1);
-                assertThatThrownBy(() -> b.tryAcquirePermit(permitKey, "o", 3, TTL))
+                assertThatThrownBy(() -> new SpiOps(b).tryAcquirePermit(permitKey, "o", 3, TTL))
                         .isInstanceOf(BackendException.class)
                         .hasMessageContaining("0 of 1 replicas");
-                assertThat(b.inspectSemaphore(permitKey)).isEmpty();
+                assertThat(new SpiOps(b).inspectSemaphore(permitKey)).isEmpty();
 
                 // the other masters' replicas are not frozen: their grants go on
                 String elsewhere = keys.get(otherMaster).get(0);
-                assertThat(b.tryAcquire(elsewhere, "o", TTL).isAcquired()).isTrue();
-                assertThat(b.release(elsewhere, "o")).isTrue();
+                assertThat(new SpiOps(b).tryAcquire(elsewhere, "o", TTL).isAcquired())
+                        .isTrue();
+                assertThat(new SpiOps(b).release(elsewhere, "o")).isTrue();
             } finally {
                 replica.thaw();
                 awaitReplicaAcks(frozenMaster);
             }
             String lockKey = keys.get(frozenMaster).get(0);
-            assertThat(b.tryAcquire(lockKey, "o", TTL).isAcquired()).isTrue();
-            assertThat(b.release(lockKey, "o")).isTrue();
+            assertThat(new SpiOps(b).tryAcquire(lockKey, "o", TTL).isAcquired()).isTrue();
+            assertThat(new SpiOps(b).release(lockKey, "o")).isTrue();
         }
     }
 
@@ -272,13 +281,13 @@ class RedisClusterReplicaAckIT {
         try (RedisBackend b = open()) {
             moveEmptySlot(slot, from, to); // the backend's client still maps the slot to `from`
             try {
-                AcquireResult res = b.tryAcquire(key, "o", TTL);
+                AcquireResult res = new SpiOps(b).tryAcquire(key, "o", TTL);
                 assertThat(res.isAcquired()).isTrue();
                 try (Jedis m = new Jedis("127.0.0.1", to)) {
                     assertThat(m.get(new String(KEYS.lock(key), StandardCharsets.UTF_8)))
                             .isEqualTo(res.fencingToken() + "|o");
                 }
-                assertThat(b.release(key, "o")).isTrue();
+                assertThat(new SpiOps(b).release(key, "o")).isTrue();
             } finally {
                 try (Jedis m = new Jedis("127.0.0.1", to)) {
                     for (String k : m.clusterGetKeysInSlot(slot, 100)) {

@@ -141,8 +141,7 @@ class RedisClusterShardedPubSubIT {
                 perPort.merge(port, 2L, Long::sum); // the key's channel and this client's own for it
             }
             assertThat(perPort).as("keys on every master").hasSize(3);
-            assertThat(((ShardedReleaseChannel) b.releaseListeners()).connections())
-                    .isEqualTo(3);
+            assertThat(((ShardedFeed) b.releaseFeed()).connections()).isEqualTo(3);
             for (int port : RedisClusterSupport.PORTS) {
                 assertThat(RedisClusterSupport.shardedSubscriberConnections(port, clientName))
                         .as("subscription connections to %d", port)
@@ -158,7 +157,7 @@ class RedisClusterShardedPubSubIT {
         for (int port : RedisClusterSupport.PORTS) {
             RedisTestSupport.eventually(() -> RedisClusterSupport.shardedSubscriptions(port, clientName) == 0);
         }
-        assertThat(((ShardedReleaseChannel) b.releaseListeners()).connections()).isEqualTo(3);
+        assertThat(((ShardedFeed) b.releaseFeed()).connections()).isEqualTo(3);
     }
 
     @Test

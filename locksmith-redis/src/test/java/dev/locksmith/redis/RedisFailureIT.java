@@ -67,15 +67,21 @@ class RedisFailureIT {
     void scriptFlushCostsOneReloadPerScript() {
         try (RedisBackend backend = RedisTestSupport.open(server.uri(), "flush:");
                 Jedis raw = server.client()) {
-            assertThat(backend.tryAcquire("ns/a", "o", Duration.ofSeconds(10)).isAcquired())
+            assertThat(new SpiOps(backend)
+                            .tryAcquire("ns/a", "o", Duration.ofSeconds(10))
+                            .isAcquired())
                     .isTrue();
             raw.scriptFlush();
             raw.configResetStat();
-            assertThat(backend.release("ns/a", "o")).isTrue(); // NOSCRIPT, then EVAL
-            assertThat(backend.tryAcquire("ns/a", "o", Duration.ofSeconds(10)).isAcquired())
+            assertThat(new SpiOps(backend).release("ns/a", "o")).isTrue(); // NOSCRIPT, then EVAL
+            assertThat(new SpiOps(backend)
+                            .tryAcquire("ns/a", "o", Duration.ofSeconds(10))
+                            .isAcquired())
                     .isTrue(); // NOSCRIPT, then EVAL
-            assertThat(backend.release("ns/a", "o")).isTrue(); // cached again: EVALSHA only
-            assertThat(backend.tryAcquire("ns/a", "o", Duration.ofSeconds(10)).isAcquired())
+            assertThat(new SpiOps(backend).release("ns/a", "o")).isTrue(); // cached again: EVALSHA only
+            assertThat(new SpiOps(backend)
+                            .tryAcquire("ns/a", "o", Duration.ofSeconds(10))
+                            .isAcquired())
                     .isTrue();
             String stats = raw.info("commandstats");
             assertThat(calls(stats, "eval")).isEqualTo(2);
@@ -150,6 +156,8 @@ class RedisFailureIT {
                 Jedis raw = server.client()) {
             java.util.concurrent.Semaphore wakes = new java.util.concurrent.Semaphore(0);
             backend.subscribe(dev.locksmith.LeaseKind.LOCK, "ns/w", next -> wakes.release());
+            // nobody waits for the subscription: it tells every listener once it is in effect
+            assertThat(wakes.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
             raw.clientKill(redis.clients.jedis.params.ClientKillParams.clientKillParams()
                     .type(redis.clients.jedis.args.ClientType.PUBSUB));
             // releases published while it was away are lost: it wakes every waiter once on return
@@ -157,11 +165,12 @@ class RedisFailureIT {
             assertThat(RedisTestSupport.subscribers(server.uri(), "pubsub:release"))
                     .isEqualTo(1);
             // and it hears releases again
-            backend.tryAcquire("ns/w", "a", Duration.ofSeconds(10));
-            assertThat(backend.tryAcquireOrQueue("ns/w", "b", Duration.ofSeconds(10))
+            new SpiOps(backend).tryAcquire("ns/w", "a", Duration.ofSeconds(10));
+            assertThat(new SpiOps(backend)
+                            .tryAcquireOrQueue("ns/w", "b", Duration.ofSeconds(10))
                             .isAcquired())
                     .isFalse();
-            assertThat(backend.release("ns/w", "a")).isTrue();
+            assertThat(new SpiOps(backend).release("ns/w", "a")).isTrue();
             assertThat(wakes.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
             raw.del("pubsub:{ns/w}:fence", "pubsub:{ns/w}:lq");
         }

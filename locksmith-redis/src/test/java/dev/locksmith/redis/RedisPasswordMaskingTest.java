@@ -40,6 +40,5 @@ class RedisPasswordMaskingTest {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             assertThat(String.valueOf(c.getMessage())).doesNotContain(password);
         }
-        assertThat(t.getMessage()).contains("127.0.0.1");
     }
 }

@@ -62,30 +62,32 @@ class RedisReplicaAckIT {
     void grantAcknowledgedByEnoughReplicasIsOnTheReplica() {
         try (RedisBackend b = open(1);
                 Jedis r = replica.client()) {
-            AcquireResult res = b.tryAcquire("ns/acked", "o", TTL);
+            AcquireResult res = new SpiOps(b).tryAcquire("ns/acked", "o", TTL);
             assertThat(res.isAcquired()).isTrue();
             assertThat(r.get("ls:{ns/acked}:lock")).isEqualTo(res.fencingToken() + "|o");
-            assertThat(b.tryAcquirePermit("ns/acked", "p", 1, TTL).isAcquired()).isTrue();
-            assertThat(b.tryAcquire("ns/acked", "other", TTL).isAcquired()).isFalse();
+            assertThat(new SpiOps(b).tryAcquirePermit("ns/acked", "p", 1, TTL).isAcquired())
+                    .isTrue();
+            assertThat(new SpiOps(b).tryAcquire("ns/acked", "other", TTL).isAcquired())
+                    .isFalse();
         }
     }
 
     @Test
     void grantAcknowledgedByTooFewReplicasIsUndone() throws Exception {
         try (RedisBackend b = open(2)) {
-            assertThatThrownBy(() -> b.tryAcquire("ns/few", "o", TTL))
+            assertThatThrownBy(() -> new SpiOps(b).tryAcquire("ns/few", "o", TTL))
                     .isInstanceOf(BackendException.class)
                     .hasMessageContaining("1 of 2 replicas")
                     .hasMessageContaining("undone");
-            assertThat(b.inspect("ns/few")).isEmpty();
+            assertThat(new SpiOps(b).inspect("ns/few")).isEmpty();
         }
         try (RedisBackend b = open(1)) {
             replica.freeze();
             try {
-                assertThatThrownBy(() -> b.tryAcquirePermit("ns/few", "o", 3, TTL))
+                assertThatThrownBy(() -> new SpiOps(b).tryAcquirePermit("ns/few", "o", 3, TTL))
                         .isInstanceOf(BackendException.class)
                         .hasMessageContaining("0 of 1 replicas");
-                assertThat(b.inspectSemaphore("ns/few")).isEmpty();
+                assertThat(new SpiOps(b).inspectSemaphore("ns/few")).isEmpty();
             } finally {
                 replica.thaw();
                 awaitReplicaAcks();

@@ -17,10 +17,10 @@ class RedisRestartIT {
         long last = 0;
         try (RedisBackend b = RedisTestSupport.open(server.uri(), "rs:")) {
             for (int i = 0; i < n; i++) {
-                long t = b.tryAcquire("ns/job", "o" + i, TTL).fencingToken();
+                long t = new SpiOps(b).tryAcquire("ns/job", "o" + i, TTL).fencingToken();
                 assertThat(t).isGreaterThan(last);
                 last = t;
-                assertThat(b.release("ns/job", "o" + i)).isTrue();
+                assertThat(new SpiOps(b).release("ns/job", "o" + i)).isTrue();
             }
         }
         return last;

@@ -39,7 +39,7 @@ class ShardedPubSubSettingsTest {
                 .hasMessageContaining("shardedPubSub=on needs a redis cluster");
         assertThatThrownBy(() -> parsed("redis://a:7001,b:7002?shardedPubSub=yes"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("shardedPubSub must be auto, on or off, was 'yes'");
+                .hasMessageContaining("shardedPubSub must be one of auto, on, off, was 'yes'");
         assertThatThrownBy(() -> RedisOptions.builder().shardedPubSub(null))
                 .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("shardedPubSub");
@@ -89,11 +89,10 @@ class ShardedPubSubSettingsTest {
 
     @Test
     void readsTheMajorVersionFromInfoServer() {
-        assertThat(ShardedReleaseChannel.majorVersion("# Server\r\nredis_version:7.0.15\r\nredis_mode:cluster\r\n"))
+        assertThat(SlotMap.majorVersion("# Server\r\nredis_version:7.0.15\r\nredis_mode:cluster\r\n"))
                 .isEqualTo(7);
-        assertThat(ShardedReleaseChannel.majorVersion("# Server\r\nredis_version:6.2.14\r\n"))
-                .isEqualTo(6);
-        assertThat(ShardedReleaseChannel.majorVersion("# Server\r\n")).isZero();
+        assertThat(SlotMap.majorVersion("# Server\r\nredis_version:6.2.14\r\n")).isEqualTo(6);
+        assertThat(SlotMap.majorVersion("# Server\r\n")).isZero();
     }
 
     @Test
@@ -107,7 +106,7 @@ class ShardedPubSubSettingsTest {
                         16383L,
                         List.of("127.0.0.1".getBytes(StandardCharsets.UTF_8), 7102L, b),
                         List.of("127.0.0.1".getBytes(StandardCharsets.UTF_8), 7202L, "replica".getBytes())));
-        String[] owners = ShardedReleaseChannel.parseSlots(reply);
+        String[] owners = SlotMap.parseSlots(reply);
         assertThat(owners).hasSize(16384);
         assertThat(owners[0]).isEqualTo("a");
         assertThat(owners[99]).isEqualTo("a");
