@@ -4,6 +4,7 @@
  */
 module dev.locksmith.cli {
     requires dev.locksmith.core;
+    requires java.logging;
     requires java.management;
     requires jdk.unsupported;
 }

@@ -1,5 +1,6 @@
 package dev.locksmith.cli;
 
+import dev.locksmith.spi.support.Redaction;
 import java.io.PrintStream;
 import java.util.Map;
 
@@ -15,9 +16,12 @@ import java.util.Map;
  */
 record Cli(PrintStream out, PrintStream err, Map<String, String> env, boolean tty) {
 
-    /** Prints one line on stderr, prefixed so people can tell whose message it is. */
+    /**
+     * Prints one line on stderr, prefixed so people can tell whose message it is. Every message goes
+     * through {@link Redaction#mask}: a URI quoted in it, by us or by a driver, never shows a password.
+     */
     void warn(String message) {
-        err.println("locksmith: " + message);
+        err.println("locksmith: " + Redaction.mask(message));
         err.flush();
     }
 }

@@ -3,6 +3,7 @@ package dev.locksmith.cli;
 import dev.locksmith.LockException;
 import dev.locksmith.LockOptions;
 import dev.locksmith.Locksmith;
+import dev.locksmith.spi.support.Redaction;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,17 +104,9 @@ final class Connection {
         return embeddedDefault ? "embedded SQLite " + home.resolve("locks.db") : shown;
     }
 
-    /** {@code uri} with the password of any {@code user:password@} part replaced. */
+    /** {@code uri} with any password in it replaced by {@code ***}, in every form {@link Redaction} knows. */
     static String redact(String uri) {
-        int at = uri.indexOf('@');
-        int scheme = uri.indexOf("://");
-        if (at > 0 && scheme > 0 && scheme < at) {
-            int colon = uri.indexOf(':', scheme + 3);
-            if (colon > 0 && colon < at) {
-                return uri.substring(0, colon + 1) + "***" + uri.substring(at);
-            }
-        }
-        return uri.replaceAll("(?i)(password=)[^&;]*", "$1***");
+        return Redaction.maskUri(uri);
     }
 
     /**
@@ -139,7 +132,7 @@ final class Connection {
                     .connectTimeout(connectTimeout)
                     .defaultOptions(defaults);
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            throw new UsageException(oneLine(e));
         }
         try {
             return builder.build();

@@ -197,8 +197,6 @@ final class DemoCommand {
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
         command.add(DemoWorker.COMMAND);
-        command.add(Connection.BACKEND);
-        command.add(connection.uri());
         command.add(Connection.NAMESPACE);
         command.add(connection.namespace());
         if (args.value(Connection.CONNECT_TIMEOUT) != null) {
@@ -217,6 +215,8 @@ final class DemoCommand {
                 .redirectOutput(dir.resolve("worker-" + worker + ".out").toFile())
                 .redirectError(dir.resolve("worker-" + worker + ".err").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        // in the environment, not on the command line, where ps would show a password in the URI
+        builder.environment().put("LOCKSMITH_BACKEND", connection.uri());
         try {
             return builder.start();
         } catch (IOException e) {

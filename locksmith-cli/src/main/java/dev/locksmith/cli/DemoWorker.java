@@ -42,7 +42,6 @@ final class DemoWorker {
         LockOptions options = LockOptions.builder()
                 .ttl(Duration.ofSeconds(10))
                 .retry(RunCommand.RETRY)
-                .owner(Owners.ownerId())
                 .build();
         try (Locksmith client = connection.open(options)) {
             DistributedLock lock = client.lock(name);

@@ -24,7 +24,7 @@ final class InspectCommand {
             throw new UsageException(
                     "inspect takes one lock name, got " + names.size() + " (see 'locksmith inspect --help')");
         }
-        String name = names.get(0);
+        String name = Names.requireText(names.get(0), "NAME");
         Connection connection = Connection.from(args, cli.env());
         List<LockInfo> holders = new ArrayList<>();
         try (Locksmith client = connection.open(LockOptions.defaults())) {

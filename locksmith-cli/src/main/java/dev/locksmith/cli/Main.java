@@ -1,6 +1,7 @@
 package dev.locksmith.cli;
 
 import dev.locksmith.LockException;
+import dev.locksmith.spi.support.Redaction;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +22,7 @@ public final class Main {
     /** Runs the command and exits with its status. */
     public static void main(String[] args) {
         Cli cli = new Cli(System.out, System.err, System.getenv(), System.console() != null);
+        CliLogging.install(System.err, CliLogging.debug(cli.env()));
         int status = new Main(cli).run(args);
         System.out.flush();
         System.err.flush();
@@ -40,6 +42,9 @@ public final class Main {
         } catch (RuntimeException e) {
             cli.warn("internal error: " + Connection.oneLine(e) + " ("
                     + e.getClass().getName() + ")");
+            if (CliLogging.debug(cli.env())) {
+                cli.err().print(Redaction.mask(CliLogging.stackTrace(e)));
+            }
             return Exit.SOFTWARE;
         }
     }

@@ -24,7 +24,7 @@ final class ReleaseCommand {
             throw new UsageException("release needs --force: it takes the lock away from whoever holds it"
                     + " (a program run with 'locksmith run' releases by itself when it exits)");
         }
-        String name = names.get(0);
+        String name = Names.requireText(names.get(0), "NAME");
         Connection connection = Connection.from(args, cli.env());
         List<LockInfo> removed;
         try (Locksmith client = connection.open(LockOptions.defaults())) {

@@ -67,6 +67,7 @@ final class RunCommand implements Signals.Listener {
             if (name.isBlank() || name.length() > Locksmith.MAX_NAME_LENGTH) {
                 throw new UsageException("--name must be 1 to " + Locksmith.MAX_NAME_LENGTH + " characters, not blank");
             }
+            Names.requireText(name, "--name");
             Duration ttl = DEFAULT_TTL;
             if (args.value("--ttl") != null) {
                 ttl = DurationParser.parse(args.value("--ttl"), "--ttl");
@@ -116,7 +117,6 @@ final class RunCommand implements Signals.Listener {
     private final Cli cli;
     private final Settings settings;
     private final Connection connection;
-    private final String owner;
 
     private final Object guard = new Object();
     private final Thread mainThread = Thread.currentThread();
@@ -129,7 +129,6 @@ final class RunCommand implements Signals.Listener {
         this.cli = cli;
         this.settings = Settings.from(args);
         this.connection = Connection.from(args, cli.env());
-        this.owner = Owners.ownerId();
     }
 
     int execute() {
@@ -138,8 +137,7 @@ final class RunCommand implements Signals.Listener {
                 .ttl(settings.ttl())
                 .autoExtend(true)
                 .retry(RETRY)
-                .owner(owner)
-                .build();
+                .build(); // no fixed owner: the engine names each acquisition host:pid:random:n
         Signals.install(this);
         Locksmith client = connection.open(options);
         try {
@@ -304,10 +302,12 @@ final class RunCommand implements Signals.Listener {
             awaitHook(hangUp);
             return status;
         }
-        finishing = true;
         Thread.interrupted();
         LeaseLoss lost;
         synchronized (guard) {
+            // from here on the loss listener stays quiet; a loss it heard first was printed before it
+            // let go of the guard, so the line is out before this returns and the JVM exits
+            finishing = true;
             lost = loss;
         }
         if (lost != null) {
@@ -452,21 +452,20 @@ final class RunCommand implements Signals.Listener {
     private final class LossListener implements Consumer<LeaseLoss> {
         @Override
         public void accept(LeaseLoss lost) {
-            if (finishing) {
-                return; // our own release or close
-            }
+            boolean kill = settings.onLost() == OnLost.KILL;
             Process target;
             synchronized (guard) {
-                if (loss != null) {
-                    return;
+                if (finishing || loss != null) {
+                    return; // our own release or close, or told already
                 }
+                // printed before the loss is recorded, under the guard: the main thread, which exits
+                // 76 when it sees the loss, cannot see it before the line is out
+                cli.warn("lost the lease on '" + settings.name() + "' (token " + lost.fencingToken() + ", "
+                        + describe(lost) + "); "
+                        + (kill ? "stopping the program" : "the program keeps running (--on-lost warn)"));
                 loss = lost;
                 target = child;
             }
-            boolean kill = settings.onLost() == OnLost.KILL;
-            cli.warn("lost the lease on '" + settings.name() + "' (token " + lost.fencingToken() + ", "
-                    + describe(lost) + "); "
-                    + (kill ? "stopping the program" : "the program keeps running (--on-lost warn)"));
             if (kill && target != null) {
                 stop(target);
             }

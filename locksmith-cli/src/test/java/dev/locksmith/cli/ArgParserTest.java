@@ -77,7 +77,7 @@ class ArgParserTest {
         assertThatThrownBy(() -> RunCommand.Settings.from(run("--name", "j", "--ttl", "0s", "true")))
                 .hasMessageContaining("--ttl must be positive");
         assertThatThrownBy(() -> RunCommand.Settings.from(run("--name", "j", "--ttl", "ten", "true")))
-                .hasMessageContaining("invalid duration for --ttl");
+                .hasMessageStartingWith("--ttl must be a duration such as 500ms, 2s, 1m30s or PT2S, was 'ten'");
         assertThatThrownBy(() -> RunCommand.Settings.from(run("--name", "j", "--wait", "1s", "--no-wait", "true")))
                 .hasMessageContaining("either --wait or --no-wait");
         assertThatThrownBy(() -> RunCommand.Settings.from(run("--name", "j", "--permits", "0", "true")))

@@ -85,6 +85,36 @@ class BadInputIT {
     }
 
     @Test
+    void namesThatAreNotUtf8AreRefusedNotMerged() {
+        // the JVM decodes both job-\xff and job-\xfe to job-\uFFFD: taken as is, they would be one lock
+        LocksmithProcess utf8 = new LocksmithProcess(home, java.util.Map.of("LC_ALL", "C.UTF-8"));
+        assertOneLine(
+                utf8.runWithBashArgs(LONG, "run --name $'job-\\xfe' -- true"),
+                64,
+                "--name must be valid text (UTF-8); character 5 is U+FFFD");
+        assertOneLine(utf8.runWithBashArgs(LONG, "inspect $'job-\\xff'"), 64, "NAME must be valid text");
+        assertOneLine(utf8.runWithBashArgs(LONG, "release --force $'\\xed\\xa0\\x80x'"), 64, "NAME must be valid text");
+        LocksmithProcess.Result valid = utf8.runWithBashArgs(LONG, "inspect $'j\\xc3\\xb6b'");
+        assertThat(valid.status()).as(valid.stderr()).isZero();
+        assertThat(valid.stdout()).isEqualTo("jöb\tfree\n");
+    }
+
+    @Test
+    void aUriPasswordIsNeverPrinted() {
+        for (String backend : new String[] {
+            "redis://lsuser:lspw@127.0.0.1:6420/abc", "redis://lspw@127.0.0.1:1", "redis://u:ls@pw@127.0.0.1:1"
+        }) {
+            LocksmithProcess.Result result = locksmith("list", "--connect-timeout", "2s", "--backend", backend);
+            assertThat(result.status()).as(result.stderr()).isIn(64, 69);
+            assertThat(result.stderrLines()).hasSize(1);
+            assertThat(result.stderr())
+                    .startsWith("locksmith: ")
+                    .contains("***")
+                    .doesNotContain("lspw", "pw@");
+        }
+    }
+
+    @Test
     void unreachableServerEnvironmentVariableToo() {
         LocksmithProcess.Result result = new LocksmithProcess(
                         home, java.util.Map.of("LOCKSMITH_BACKEND", "redis://127.0.0.1:1"))

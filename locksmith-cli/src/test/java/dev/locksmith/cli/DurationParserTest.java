@@ -24,7 +24,11 @@ class DurationParserTest {
         "PT30S, PT30S",
         "pt1m, PT1M",
         "P1DT2H, PT26H",
-        "' 45s ', PT45S"
+        "' 45s ', PT45S",
+        // the grammar of every Locksmith setting (Settings) adds these
+        "250us, PT0.00025S",
+        "2S, PT2S",
+        "0, PT0S"
     })
     void parsesShortAndIsoForms(String text, String iso) {
         assertThat(DurationParser.parse(text, "--ttl")).isEqualTo(Duration.parse(iso));

@@ -46,16 +46,34 @@ final class LocksmithProcess {
         return Duration.ofMillis((long) (d.toMillis() * SCALE));
     }
 
-    /** A process of the command, started; its output goes to files under the home directory. */
-    Started start(String... args) {
-        List<String> command = new ArrayList<>(List.of(
+    private static List<String> javaCommand() {
+        return List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC",
                 "-XX:-UsePerfData",
                 "-jar",
-                jar().toAbsolutePath().toString()));
+                jar().toAbsolutePath().toString());
+    }
+
+    /** A process of the command, started; its output goes to files under the home directory. */
+    Started start(String... args) {
+        List<String> command = new ArrayList<>(javaCommand());
         command.addAll(List.of(args));
+        return startCommand(command);
+    }
+
+    /**
+     * Runs the command with arguments written in bash syntax, such as {@code inspect $'job-\\xff'}: the
+     * way to pass bytes that are not text, which {@link ProcessBuilder} cannot.
+     */
+    Result runWithBashArgs(Duration timeout, String bashArgs) {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "exec \"$@\" " + bashArgs, "bash"));
+        command.addAll(javaCommand());
+        return startCommand(command).await(timeout);
+    }
+
+    private Started startCommand(List<String> command) {
         int n;
         synchronized (this) {
             n = ++outputs;

@@ -104,6 +104,87 @@ class MainTest {
     }
 
     @Test
+    void noMessageShowsAPassword() {
+        // each fails before or while connecting: a malformed URI, a refused connection, no driver
+        String[] backends = {
+            "redis://lsuser:lspw@127.0.0.1:6420/abc",
+            "redis://lspw@127.0.0.1:6420/abc",
+            "redis://lsuser:ls@pw@127.0.0.1:6420/abc",
+            "redis://lsuser:lspw@127.0.0.1:1",
+            "rediss://lspw@127.0.0.1:1/0?trustStore=/no/such/file&trustStorePassword=lspw",
+            "redis://lsuser:lspw@127.0.0.1:port",
+            "redis://:lspw@127.0.0.1:6420?colour=red",
+            "jdbc:postgresql://127.0.0.1:1/x?user=u&password=lspw",
+            "jdbc:postgresql://127.0.0.1:1/x?user=u&password=lspw&locksmith.poolSize=x",
+            "jdbc:nosuchdb://lsuser:lspw@127.0.0.1:1/x",
+            "jdbc:h2:mem:x;USER=sa;PASSWORD=lspw",
+            "nosuch://lsuser:lspw@127.0.0.1:1",
+            "redis://lsuser:lspw@127.0.0.1:6420/ab c",
+        };
+        for (String backend : backends) {
+            err.reset();
+            int status = locksmith("list", "--connect-timeout", "2s", "--backend", backend);
+            assertThat(status).as(backend).isIn(64, 69);
+            assertThat(err()).as(backend).startsWith("locksmith: ").doesNotContain("lspw", "pw@");
+            assertThat(err().lines()).as(backend).hasSize(1);
+            err.reset();
+            assertThat(locksmith("run", "--backend", backend, "--connect-timeout", "2s", "--name", "x", "--", "true"))
+                    .isIn(64, 69);
+            assertThat(err()).as(backend).doesNotContain("lspw", "pw@");
+        }
+    }
+
+    @Test
+    void namesThatAreNotExactTextAreUsageErrors() {
+        // what the JVM makes of job-\xff and job-\xfe alike, and lone surrogates
+        for (String name : new String[] {"job-\uFFFD", "svc-\uD800", "svc-\uDFFF", "\uD800x"}) {
+            err.reset();
+            assertThat(locksmith("run", "--backend", "mem:", "--name", name, "--", "true"))
+                    .isEqualTo(Exit.USAGE);
+            assertThat(err()).startsWith("locksmith: --name must be valid text (UTF-8); character ");
+            err.reset();
+            assertThat(locksmith("inspect", "--backend", "mem:", name)).isEqualTo(Exit.USAGE);
+            assertThat(err()).startsWith("locksmith: NAME must be valid text (UTF-8); character ");
+            err.reset();
+            assertThat(locksmith("release", "--force", "--backend", "mem:", name))
+                    .isEqualTo(Exit.USAGE);
+            assertThat(err().lines()).hasSize(1).first().asString().contains("must be valid text");
+        }
+        assertThat(locksmith("inspect", "--backend", "mem:", "jöb-\uD83D\uDE00"))
+                .isZero();
+    }
+
+    @Test
+    void ownerIdsHaveTheLibraryFormat() throws Exception {
+        Path file = home.resolve("owner");
+        assertThat(locksmith(
+                        "run",
+                        "--backend",
+                        "mem:",
+                        "--name",
+                        "x",
+                        "--",
+                        "sh",
+                        "-c",
+                        "printf %s \"$LOCKSMITH_OWNER\" > " + file))
+                .isZero();
+        // host:pid:random:n, as the library names owners everywhere else
+        assertThat(java.nio.file.Files.readString(file))
+                .matches("[A-Za-z0-9_.-]+:" + ProcessHandle.current().pid() + ":[0-9a-f]{8}:[0-9]+");
+    }
+
+    @Test
+    void durationsUseTheSettingsGrammar() {
+        assertThat(locksmith("run", "--backend", "mem:", "--ttl", "10 minutes", "--name", "x", "--", "true"))
+                .isEqualTo(Exit.USAGE);
+        assertThat(err())
+                .isEqualTo("locksmith: --ttl must be a duration such as 500ms, 2s, 1m30s or PT2S, was '10 minutes'"
+                        + " (missing unit after 10)" + System.lineSeparator());
+        assertThat(locksmith("run", "--backend", "mem:", "--ttl", "1M", "--wait", "250us", "--name", "x", "--", "true"))
+                .isZero();
+    }
+
+    @Test
     void inspectOfAFreeLockSaysFree() {
         assertThat(locksmith("inspect", "--backend", "mem:", "job")).isZero();
         assertThat(out()).isEqualTo("job\tfree" + System.lineSeparator());
