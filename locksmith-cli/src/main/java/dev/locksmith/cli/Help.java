@@ -29,7 +29,8 @@ final class Help {
               help      show help for a command
 
             Run 'locksmith COMMAND --help' for a command's options and examples.
-            Durations: 500ms, 30s, 1m30s, 2h, 1.5s or ISO-8601 (PT30S).
+            Durations: 500ms, 30s, 1m30s, 2h, 1.5s, 250us or ISO-8601 (PT30S).
+            Errors are one line on stderr; LOCKSMITH_DEBUG=1 adds debug lines and stack traces.
             Exit statuses: 64 usage, 69 store unavailable, 75 not acquired, 76 lease lost,
             126/127 program not executable/not found; otherwise the program's own. See docs/CLI.md.
 
