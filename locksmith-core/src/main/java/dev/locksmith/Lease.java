@@ -46,6 +46,42 @@ public interface Lease extends AutoCloseable {
      */
     void extend(Duration ttl);
 
+    /**
+     * Extends the grant by the TTL it was acquired with.
+     *
+     * @throws LockLostException if the store no longer has this grant
+     * @throws LockNotHeldException if the lease was already released
+     */
+    default void extend() {
+        throw new UnsupportedOperationException(
+                "extend() is not supported by " + getClass().getName());
+    }
+
+    /**
+     * Asks the store, in one round trip, whether it still shows this grant (this owner and token).
+     * Unlike {@link #isValid()}, which is local and cheap, this sees an operator's force-release or
+     * an expiry the client did not hear of. A false answer also marks the lease lost.
+     *
+     * @return true if the store still has this grant
+     */
+    default boolean checkHeld() {
+        throw new UnsupportedOperationException(
+                "checkHeld() is not supported by " + getClass().getName());
+    }
+
+    /**
+     * Releases the grant like {@link #release()}, but reports a grant the store no longer had by
+     * exception rather than by {@code false}.
+     *
+     * @throws LockLostException if the grant had expired, been removed or been taken over (the loss
+     *     it carries says so)
+     * @throws LockNotHeldException if the lease was already released
+     */
+    default void releaseOrThrow() {
+        throw new UnsupportedOperationException(
+                "releaseOrThrow() is not supported by " + getClass().getName());
+    }
+
     /** {@link #extend(Duration)} without blocking the caller. */
     CompletableFuture<Void> extendAsync(Duration ttl);
 

@@ -1,6 +1,7 @@
 package dev.locksmith.internal;
 
 import dev.locksmith.Lease;
+import dev.locksmith.LeaseLoss;
 import dev.locksmith.LockAcquisitionTimeoutException;
 import dev.locksmith.LockInterruptedException;
 import java.time.Duration;
@@ -115,7 +116,13 @@ final class JavaLockView implements Lock {
         }
         if (--h.count == 0) {
             holds.remove(me);
-            h.lease.close();
+            LeaseLoss loss = ((LeaseImpl) h.lease).releaseReportingLoss();
+            if (loss != null) {
+                // the Lock contract's way to say "you did not hold it": the critical section ran
+                // unprotected for part of its time
+                throw new IllegalMonitorStateException("the lease on '" + lock.name() + "' was lost before unlock ("
+                        + loss.reason() + "): the critical section was not protected to its end");
+            }
         }
     }
 

@@ -4,10 +4,12 @@ import dev.locksmith.BackendException;
 import dev.locksmith.Lease;
 import dev.locksmith.LeaseKind;
 import dev.locksmith.LeaseLoss;
+import dev.locksmith.LockInfo;
 import dev.locksmith.LockLostException;
 import dev.locksmith.LockNotHeldException;
 import dev.locksmith.TimeSource;
 import dev.locksmith.spi.Backend;
+import dev.locksmith.spi.Holders;
 import dev.locksmith.spi.LeaseRef;
 import java.time.Duration;
 import java.util.Objects;
@@ -121,7 +123,8 @@ final class LeaseImpl implements Lease {
             return;
         }
         if (engine.time().nanoTime() - deadline >= 0) {
-            markLost(LeaseLoss.Reason.EXPIRED, null);
+            // the renewals' failure, if they failed, is why it expired
+            markLost(LeaseLoss.Reason.EXPIRED, engine.keeper().lastFailure());
         } else {
             armDeadlineTimer();
         }
@@ -197,6 +200,50 @@ final class LeaseImpl implements Lease {
         }
         ttl = newTtl;
         confirmed(sentAt, newTtl);
+    }
+
+    @Override
+    public void extend() {
+        extend(ttl);
+    }
+
+    @Override
+    public boolean checkHeld() {
+        if (state.get() != HELD) {
+            return false;
+        }
+        Holders holders = engine.call(name, () -> engine.backend().inspect(kind, key));
+        for (LockInfo grant : holders.grants()) {
+            if (grant.owner().equals(owner) && grant.fencingToken() == token) {
+                return true;
+            }
+        }
+        markLost(LeaseLoss.Reason.NOT_HELD, null);
+        return false;
+    }
+
+    @Override
+    public void releaseOrThrow() {
+        if (state.get() == RELEASED) {
+            throw new LockNotHeldException(name, "lease on '" + name + "' was already released");
+        }
+        LeaseLoss loss = releaseReportingLoss();
+        if (loss != null) {
+            throw new LockLostException(loss);
+        }
+    }
+
+    /**
+     * Releases the grant and says whether it was lost before: the loss if the lease had been
+     * reported lost or the store no longer had the grant, null if it was held to the end.
+     */
+    LeaseLoss releaseReportingLoss() {
+        boolean wasLost = state.get() == LOST;
+        boolean held = release();
+        if (wasLost) {
+            return lost.join();
+        }
+        return held ? null : new LeaseLoss(name, token, LeaseLoss.Reason.NOT_HELD, null);
     }
 
     @Override

@@ -35,6 +35,10 @@ final class LeaseKeeper {
     private TimeSource.Timeout tick;
     private long tickAt;
     private boolean closed;
+    /** The failure of the latest renewal batch while renewals fail, or null once one succeeds. */
+    private volatile Throwable lastFailure;
+    /** When the current run of failed renewals began (time source nanos); valid while lastFailure is set. */
+    private volatile long failingSince;
 
     LeaseKeeper(Engine engine) {
         this.engine = engine;
@@ -140,9 +144,16 @@ final class LeaseKeeper {
             // one try: a failed batch is tried again at the next tick, until the leases' deadlines
             held = engine.callOnce(null, () -> engine.backend().extendAll(refs));
         } catch (RuntimeException e) {
-            Engine.LOG.log(
-                    System.Logger.Level.WARNING,
-                    "renewing " + batch.size() + " leases failed; retrying until their deadlines: " + e.getMessage());
+            if (lastFailure == null) {
+                // one line per outage, not one per batch: the operator needs to know it began,
+                // what failed and what is at risk; the recovery gets its own line
+                failingSince = engine.time().nanoTime();
+                Engine.LOG.log(
+                        System.Logger.Level.WARNING,
+                        "renewals are failing (" + e.getMessage() + "); " + live.size()
+                                + " leases at risk, each lost at its deadline unless the store answers first");
+            }
+            lastFailure = e;
             Engine.LOG.log(System.Logger.Level.DEBUG, "renewal failure", e);
             for (LeaseImpl lease : batch) {
                 lease.renewing.set(false);
@@ -150,6 +161,14 @@ final class LeaseKeeper {
                 lease.armDeadlineTimer();
             }
             return;
+        }
+        if (lastFailure != null) {
+            lastFailure = null;
+            Engine.LOG.log(
+                    System.Logger.Level.INFO,
+                    "renewals recovered after "
+                            + Duration.ofNanos(engine.time().nanoTime() - failingSince)
+                                    .toMillis() + " ms");
         }
         for (int i = 0; i < batch.size(); i++) {
             LeaseImpl lease = batch.get(i);
@@ -160,6 +179,11 @@ final class LeaseKeeper {
             }
             lease.renewing.set(false);
         }
+    }
+
+    /** The store failure behind the current run of failed renewals, or null when they succeed. */
+    Throwable lastFailure() {
+        return lastFailure;
     }
 
     /** Stops renewing; every live lease is reported lost and released on a best-effort basis. */

@@ -219,4 +219,22 @@ public abstract class Conformance {
             return Conformance.this.clientBuilderVia(port);
         }
     }
+
+    @Nested
+    class Losses extends LossContract {
+        @Override
+        protected Locksmith.Builder clientBuilder() {
+            return Conformance.this.clientBuilder();
+        }
+
+        @Override
+        protected Duration shortTtl() {
+            return Conformance.this.shortTtl();
+        }
+
+        @Override
+        protected void cleanUp(String namespace) {
+            Conformance.this.cleanUp(namespace);
+        }
+    }
 }

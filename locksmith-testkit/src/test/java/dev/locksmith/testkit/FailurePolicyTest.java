@@ -244,6 +244,20 @@ class FailurePolicyTest {
         }
     }
 
+    @Test
+    void aLeaseLostToFailedRenewalsCarriesTheStoresFailure() {
+        Lease lease = client.lock(
+                        "renewed",
+                        LockOptions.builder().ttl(Duration.ofSeconds(3)).build())
+                .acquire(Duration.ZERO);
+        BackendException down = new BackendException("renewed", "connection refused", null, true);
+        backend.failExtendAll(down);
+        advanceMs(3_500);
+        assertThat(lease.whenLost()).isCompleted();
+        assertThat(lease.whenLost().join().reason()).isEqualTo(dev.locksmith.LeaseLoss.Reason.EXPIRED);
+        assertThat(lease.whenLost().join().cause()).as("the loss says why").isSameAs(down);
+    }
+
     /** A backend that forwards every call, for tests that intercept one. */
     private static class Delegating implements Backend {
         private final Backend target;
