@@ -58,7 +58,6 @@ public final class RedisBackend implements Backend, ReleaseFeed, WaitQueue, Guar
     private final RedisOptions options;
     private final KeyLayout keys;
     private final RedisCalls calls;
-    private final TimeSource time;
     /**
      * Names this backend in the wait queues it joins ({@code <tag>:<owner>}), so that a release
      * naming one of its waiters is published on its own channel only.
@@ -68,43 +67,18 @@ public final class RedisBackend implements Backend, ReleaseFeed, WaitQueue, Guar
     private final byte[] queueSlackMs;
     private final byte[] handOffWindowMs;
     private final Capabilities capabilities;
-    private final Object feedLock = new Object();
-    private volatile Feed feed;
-    private boolean closed;
-
-    /**
-     * How releases are published and heard: classic ({@code PUBLISH} on one channel) or, on a
-     * cluster that supports it, sharded ({@code SPUBLISH} on the key's channel). With {@code
-     * shardedPubSub=auto} on a cluster, chosen on first use, because that asks a server.
-     */
-    private record Feed(Scripts.Publishing scripts, KeyFeed listener, boolean sharded) {}
+    private final FeedChoice feeds;
 
     RedisBackend(UnifiedJedis jedis, boolean ownsClient, RedisOptions options, TimeSource time) {
         this.jedis = jedis;
         this.ownsClient = ownsClient;
         this.cluster = jedis instanceof JedisCluster;
         this.options = options;
-        this.time = time;
         this.keys = new KeyLayout(options.keyPrefix());
         this.calls = new RedisCalls(jedis, options);
         this.queueSlackMs = num(options.waitMarkerSlack().toMillis());
         this.handOffWindowMs = num(options.handOffWindow().toMillis());
-        RedisOptions.ShardedPubSub sharding = options.shardedPubSub();
-        if (!cluster && sharding == RedisOptions.ShardedPubSub.ON) {
-            throw new IllegalArgumentException("shardedPubSub=on needs a redis cluster; standalone and sentinel"
-                    + " servers use the one classic channel");
-        }
-        if (!cluster || sharding == RedisOptions.ShardedPubSub.OFF) {
-            this.feed = classic();
-        } else if (sharding == RedisOptions.ShardedPubSub.ON) {
-            if (!calls.call("", "shardedPubSub=on check", () -> SlotMap.supportsShardedPubSub((JedisCluster) jedis))) {
-                throw new BackendException(
-                        "shardedPubSub=on but the redis cluster's servers do not support sharded pub/sub (SPUBLISH,"
-                                + " Redis 7.0 or later); use shardedPubSub=auto or off",
-                        null);
-            }
-            this.feed = sharded();
-        } // auto on a cluster: asks a server on first use
+        this.feeds = new FeedChoice(jedis, options, keys, tag, time, calls);
         this.capabilities =
                 Capabilities.builder().durableTokens(options.durableTokens()).build();
     }
@@ -172,15 +146,16 @@ public final class RedisBackend implements Backend, ReleaseFeed, WaitQueue, Guar
 
     @Override
     public boolean release(LeaseKind kind, String key, String owner) {
-        Feed f = feed(key, "release");
+        FeedChoice.Feed f = feeds.get(key, "release");
         byte[] topic = b(FeedListeners.topic(kind, key));
         if (kind == LeaseKind.LOCK) {
             List<byte[]> ks = List.of(keys.lock(key), keys.lockQueue(key), keys.turn(key));
-            List<byte[]> args = List.of(b(owner), channel(f, key), topic, handOffWindowMs);
+            List<byte[]> args = List.of(b(owner), b(feeds.channel(f, key)), topic, handOffWindowMs);
             return isOne(calls.run(key, f.scripts().release(), ks, args, null));
         }
         List<byte[]> ks = List.of(keys.permits(key), keys.permitTokens(key), keys.permitQueue(key));
-        return isOne(calls.run(key, f.scripts().releasePermit(), ks, List.of(b(owner), channel(f, key), topic), null));
+        return isOne(calls.run(
+                key, f.scripts().releasePermit(), ks, List.of(b(owner), b(feeds.channel(f, key)), topic), null));
     }
 
     @Override
@@ -270,7 +245,7 @@ public final class RedisBackend implements Backend, ReleaseFeed, WaitQueue, Guar
 
     @Override
     public List<LockInfo> forceRelease(String key) {
-        Feed f = feed(key, "forceRelease");
+        FeedChoice.Feed f = feeds.get(key, "forceRelease");
         List<byte[]> ks = List.of(
                 keys.lock(key),
                 keys.permits(key),
@@ -279,7 +254,7 @@ public final class RedisBackend implements Backend, ReleaseFeed, WaitQueue, Guar
                 keys.permitQueue(key),
                 keys.turn(key));
         List<byte[]> args = List.of(
-                channel(f, key),
+                b(feeds.channel(f, key)),
                 b(FeedListeners.topic(LeaseKind.LOCK, key)),
                 b(FeedListeners.topic(LeaseKind.PERMIT, key)));
         List<?> r = list(calls.run(key, f.scripts().forceRelease(), ks, args, null));
@@ -317,7 +292,7 @@ public final class RedisBackend implements Backend, ReleaseFeed, WaitQueue, Guar
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(listener, "listener");
-        return feed(key, "subscribe").listener().subscribe(kind, key, listener);
+        return feeds.get(key, "subscribe").listener().subscribe(kind, key, listener);
     }
 
     @Override
@@ -328,57 +303,17 @@ public final class RedisBackend implements Backend, ReleaseFeed, WaitQueue, Guar
 
     /** Whether releases travel over sharded pub/sub (on a cluster; decided on first use). */
     boolean shardedPubSub() {
-        return feed("", "shardedPubSub").sharded();
+        return feeds.get("", "shardedPubSub").sharded();
     }
 
     /** The release feed in use (for tests). */
     KeyFeed releaseFeed() {
-        return feed("", "releaseFeed").listener();
-    }
-
-    private Feed feed(String key, String op) {
-        Feed f = feed;
-        if (f != null) {
-            return f;
-        }
-        synchronized (feedLock) {
-            if (feed == null) {
-                boolean sharded = calls.call(
-                        key,
-                        op + " (asking whether the cluster has sharded pub/sub)",
-                        () -> SlotMap.supportsShardedPubSub((JedisCluster) jedis));
-                feed = sharded ? sharded() : classic();
-                if (closed) {
-                    feed.listener().close();
-                }
-            }
-            return feed;
-        }
-    }
-
-    private Feed classic() {
-        return new Feed(
-                Scripts.CLASSIC, new ClassicFeed(jedis, keys.channel(), keys.channel() + ":" + tag, time), false);
-    }
-
-    private Feed sharded() {
-        return new Feed(Scripts.SHARDED, new ShardedFeed((JedisCluster) jedis, keys, tag, time), true);
-    }
-
-    private byte[] channel(Feed f, String key) {
-        return b(f.sharded() ? keys.releaseChannel(key) : keys.channel());
+        return feeds.get("", "releaseFeed").listener();
     }
 
     @Override
     public void close() {
-        Feed f;
-        synchronized (feedLock) {
-            closed = true;
-            f = feed;
-        }
-        if (f != null) {
-            f.listener().close();
-        }
+        feeds.close();
         if (ownsClient) {
             jedis.close();
         }

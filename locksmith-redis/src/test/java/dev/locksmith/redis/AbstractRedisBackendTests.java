@@ -323,6 +323,28 @@ abstract class AbstractRedisBackendTests {
         try (Subscription sub = otherImpl.subscribe(LeaseKind.LOCK, k, next -> heard.add(String.valueOf(next)));
                 Subscription permitSub = otherImpl.subscribe(LeaseKind.PERMIT, k, next -> heard.add("P" + next))) {
             assertThat(subscribed.await(10, TimeUnit.SECONDS)).isTrue();
+            // nobody waits for a subscription to take effect: once it has, the listeners are told
+            // once, naming nobody (for a key, or for the client's first key); a first hand-off,
+            // heard after that, shows where that ends
+            String own = sharded
+                    ? new KeyLayout(prefix).releaseChannel(k) + ":" + otherImpl.tag()
+                    : prefix + "release:" + otherImpl.tag();
+            RedisTestSupport.eventually(() -> sharded
+                    ? RedisClusterSupport.shardSubscribers(own) == 2
+                    : RedisTestSupport.subscribers(uri(), own) == 1);
+            backend.tryAcquire(k, "a", LONG);
+            assertThat(other.tryAcquireOrQueue(k, "m", LONG).isAcquired()).isFalse();
+            assertThat(backend.release(k, "a")).isTrue();
+            for (String h = heard.poll(10, TimeUnit.SECONDS); !"m".equals(h); h = heard.poll(10, TimeUnit.SECONDS)) {
+                assertThat(h)
+                        .as("only the subscriptions' own wake-ups come first")
+                        .isIn("null", "Pnull");
+            }
+            assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("L" + k + "\nm");
+            assertThat(seenOn.poll(10, TimeUnit.SECONDS)).isEqualTo(own);
+            assertThat(other.tryAcquire(k, "m", LONG).isAcquired()).isTrue();
+            assertThat(other.release(k, "m")).isTrue();
+            assertThat(heard).isEmpty();
             // nobody waits: nothing is published
             backend.tryAcquire(k, "a", LONG);
             backend.release(k, "a");
@@ -427,7 +449,7 @@ abstract class AbstractRedisBackendTests {
     }
 
     @Test
-    void manyWaitedOnKeysShareOneSubscriptionConnection() {
+    void manyWaitedOnKeysShareOneSubscriptionConnection() throws Exception {
         List<Subscription> subs = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
             subs.add(backendImpl.subscribe(LeaseKind.LOCK, "many/" + i, next -> {}));
@@ -437,8 +459,9 @@ abstract class AbstractRedisBackendTests {
                 // a cluster: a channel per key, and at most one connection per master holds them
                 assertThat(RedisTestSupport.subscribers(uri(), prefix + "release"))
                         .isZero();
-                assertThat(((ShardedFeed) backendImpl.releaseFeed()).connections())
-                        .isBetween(1, RedisClusterSupport.PORTS.length);
+                ShardedFeed feed = (ShardedFeed) backendImpl.releaseFeed();
+                RedisTestSupport.eventually(() -> feed.connections() > 0); // subscribers do not wait
+                assertThat(feed.connections()).isBetween(1, RedisClusterSupport.PORTS.length);
                 int[] slotPorts = RedisClusterSupport.slotPorts();
                 Map<Integer, Long> perPort = new HashMap<>();
                 for (int i = 0; i < 10_000; i++) {
@@ -447,12 +470,15 @@ abstract class AbstractRedisBackendTests {
                     perPort.merge(slotPorts[RedisClusterSupport.slot(channel)], 2L, Long::sum);
                 }
                 for (Map.Entry<Integer, Long> e : perPort.entrySet()) {
+                    RedisTestSupport.eventually(
+                            () -> RedisClusterSupport.connectionsHolding(e.getKey(), e.getValue()) == 1L);
                     assertThat(RedisClusterSupport.connectionsHolding(e.getKey(), e.getValue()))
                             .as("connections to %d holding its %d channels", e.getKey(), e.getValue())
                             .isEqualTo(1L);
                 }
             } else {
                 // the shared listener plus the spy-free clients: exactly one subscriber per backend
+                RedisTestSupport.eventually(() -> RedisTestSupport.subscribers(uri(), prefix + "release") > 0);
                 long subscribers = RedisTestSupport.subscribers(uri(), prefix + "release");
                 assertThat(subscribers).isEqualTo(1L);
             }
