@@ -1,0 +1,230 @@
+package dev.locksmith.nats;
+
+import dev.locksmith.BackendException;
+import dev.locksmith.TimeSource;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.Message;
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The four JetStream key-value requests the backend makes, each one request-reply on the
+ * connection with its own time bound: read the last entry of a key (direct get), write a key only
+ * if its last revision is the one expected (compare-and-set), write a key unconditionally, and
+ * delete a key. Failures become {@link BackendException}s, transient when the connection is down
+ * or the request timed out.
+ */
+final class JetStreamOps {
+    static final String EXPECTED_LAST_SUBJECT_SEQ = "Nats-Expected-Last-Subject-Sequence";
+    static final String MSG_ID = "Nats-Msg-Id";
+    static final String KV_OPERATION = "KV-Operation";
+    /** API error: the key's last revision is not the expected one. */
+    static final int WRONG_LAST_SEQUENCE = 10071;
+
+    private final Connection connection;
+    private final TimeSource time;
+    private final Duration defaultTimeout;
+
+    /** One entry as read: its revision, whether it is a delete or purge marker, its value. */
+    record Entry(long revision, boolean deleted, byte[] value) {}
+
+    /** A compare-and-set lost: the key's last revision is {@code actual}. */
+    static final class Conflict extends Exception {
+        private static final long serialVersionUID = 1L;
+        final long actual;
+
+        Conflict(long actual) {
+            super("wrong last revision: " + actual, null, false, false);
+            this.actual = actual;
+        }
+    }
+
+    /** A point in time on the client's clock by which a whole operation must be done. */
+    final class Deadline {
+        private final long at;
+
+        private Deadline(Duration bound) {
+            long n;
+            try {
+                n = bound.toNanos();
+            } catch (ArithmeticException e) {
+                n = Long.MAX_VALUE / 4;
+            }
+            at = time.nanoTime() + Math.max(n, 1);
+        }
+
+        Duration left(String key) {
+            long left = at - time.nanoTime();
+            if (left <= 0) {
+                throw new BackendException(key, "NATS did not answer within the call's time limit", null, true);
+            }
+            return Duration.ofNanos(left);
+        }
+    }
+
+    JetStreamOps(Connection connection, TimeSource time, Duration defaultTimeout) {
+        this.connection = connection;
+        this.time = time;
+        this.defaultTimeout = defaultTimeout;
+    }
+
+    /** A deadline {@code bound} from now, or the default request timeout when {@code bound} is null. */
+    Deadline deadline(Duration bound) {
+        return new Deadline(bound == null || bound.compareTo(defaultTimeout) > 0 ? defaultTimeout : bound);
+    }
+
+    static String subject(String bucket, String key) {
+        return "$KV." + bucket + "." + key;
+    }
+
+    /** The last entry of {@code key} in {@code bucket}, or null when the key has none. */
+    Entry read(String bucket, String key, Deadline deadline, String name) {
+        String subject = "$JS.API.DIRECT.GET.KV_" + bucket + "." + subject(bucket, key);
+        Message reply = request(NatsMessage.builder().subject(subject).build(), deadline, name);
+        if (reply.isStatusMessage()) {
+            int code = reply.getStatus().getCode();
+            if (code == 404) {
+                return null;
+            }
+            if (reply.getStatus().isNoResponders()) {
+                throw noJetStream(name, bucket);
+            }
+            throw new BackendException(
+                    name, "NATS refused to read " + bucket + "/" + key + ": " + reply.getStatus(), null, code == 408);
+        }
+        Headers h = reply.getHeaders();
+        String seq = h == null ? null : h.getFirst("Nats-Sequence");
+        if (seq == null) {
+            throw new BackendException(name, "NATS answered a read of " + bucket + "/" + key + " without a revision", null);
+        }
+        String op = h.getFirst(KV_OPERATION);
+        boolean deleted = op != null && (op.equals("DEL") || op.equals("PURGE"));
+        return new Entry(Long.parseLong(seq), deleted, reply.getData());
+    }
+
+    /**
+     * Writes {@code value} to {@code key} if its last revision is {@code expected} (0: the key has no
+     * entry); returns the new revision.
+     *
+     * @param msgId a message id for JetStream's duplicate detection, or null
+     * @throws Conflict if the key's last revision differs
+     */
+    long compareAndSet(String bucket, String key, byte[] value, long expected, String msgId, Deadline deadline, String name)
+            throws Conflict {
+        Headers h = new Headers();
+        h.put(EXPECTED_LAST_SUBJECT_SEQ, Long.toString(expected));
+        if (msgId != null) {
+            h.put(MSG_ID, msgId);
+        }
+        return publish(bucket, key, h, value, deadline, name);
+    }
+
+    /** Writes {@code value} to {@code key} whatever is there; returns the new revision. */
+    long put(String bucket, String key, byte[] value, Deadline deadline, String name) {
+        try {
+            return publish(bucket, key, new Headers(), value, deadline, name);
+        } catch (Conflict e) {
+            throw new IllegalStateException("unconditional write conflicted", e);
+        }
+    }
+
+    /** Puts a delete marker on {@code key} (whatever its revision); returns the marker's revision. */
+    long delete(String bucket, String key, Deadline deadline, String name) {
+        Headers h = new Headers();
+        h.put(KV_OPERATION, "DEL");
+        try {
+            return publish(bucket, key, h, new byte[0], deadline, name);
+        } catch (Conflict e) {
+            throw new IllegalStateException("unconditional delete conflicted", e);
+        }
+    }
+
+    private long publish(String bucket, String key, Headers headers, byte[] value, Deadline deadline, String name)
+            throws Conflict {
+        Message msg = NatsMessage.builder()
+                .subject(subject(bucket, key))
+                .headers(headers)
+                .data(value)
+                .build();
+        Message reply = request(msg, deadline, name);
+        if (reply.isStatusMessage()) {
+            if (reply.getStatus().isNoResponders()) {
+                throw noJetStream(name, bucket);
+            }
+            throw new BackendException(
+                    name, "NATS refused a write to " + bucket + "/" + key + ": " + reply.getStatus(), null, true);
+        }
+        try {
+            return new PublishAck(reply).getSeqno();
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() == WRONG_LAST_SEQUENCE) {
+                throw new Conflict(actualSequence(e.getErrorDescription()));
+            }
+            throw new BackendException(
+                    name, "NATS refused a write to " + bucket + "/" + key + ": " + e.getMessage(), e, false);
+        } catch (IOException e) {
+            throw new BackendException(name, "unreadable NATS publish acknowledgement: " + e.getMessage(), e, true);
+        }
+    }
+
+    private static long actualSequence(String description) {
+        // "wrong last sequence: 42"
+        int colon = description == null ? -1 : description.lastIndexOf(':');
+        if (colon < 0) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(description.substring(colon + 1).trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private Message request(Message msg, Deadline deadline, String name) {
+        Duration left = deadline.left(name);
+        CompletableFuture<Message> f;
+        try {
+            f = connection.requestWithTimeout(msg, left);
+        } catch (IllegalStateException e) {
+            // closed, or disconnected with no reconnect buffer: nothing was sent
+            throw new BackendException(name, "NATS connection is not available: " + e.getMessage(), e, true);
+        }
+        try {
+            return f.get(left.toNanos() + TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new BackendException(name, "interrupted while waiting for NATS", e, false);
+        } catch (TimeoutException | CancellationException e) {
+            f.cancel(true);
+            throw new BackendException(
+                    name, "NATS did not answer within " + left.toMillis() + " ms (" + connection.getStatus() + ")", e, true);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            String text = cause == null ? e.getMessage() : cause.toString();
+            if (text != null && text.toLowerCase(java.util.Locale.ROOT).contains("no responders")) {
+                throw noJetStream(name, msg.getSubject());
+            }
+            throw new BackendException(name, "NATS request failed: " + text, cause, true);
+        }
+    }
+
+    static BackendException noJetStream(String name, String what) {
+        return new BackendException(
+                name,
+                "nothing in NATS answers for " + what
+                        + ": is JetStream enabled on the server (nats-server -js, or a jetstream block in its config)"
+                        + " and does the bucket exist?",
+                null,
+                false);
+    }
+}
