@@ -2,12 +2,14 @@ package dev.locksmith.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import javax.sql.DataSource;
 
 /** Where the backend gets its connections: the user's {@code DataSource}, or a pool it owns. */
 interface ConnectionSource extends AutoCloseable {
 
-    Connection borrow() throws SQLException;
+    /** A connection; a non-null {@code timeout} bounds the wait for a free one in a pool. */
+    Connection borrow(Duration timeout) throws SQLException;
 
     /** Gives a connection back; a broken one is discarded. */
     void giveBack(Connection connection, boolean broken);
@@ -23,13 +25,13 @@ interface ConnectionSource extends AutoCloseable {
     static ConnectionSource of(DataSource dataSource) {
         return new ConnectionSource() {
             @Override
-            public Connection borrow() throws SQLException {
+            public Connection borrow(Duration timeout) throws SQLException {
                 return dataSource.getConnection();
             }
 
             @Override
             public void giveBack(Connection connection, boolean broken) {
-                JdbcBackend.closeQuietly(connection);
+                SqlExecutor.closeQuietly(connection);
             }
 
             @Override

@@ -4,22 +4,28 @@ import dev.locksmith.BackendException;
 import dev.locksmith.spi.Backend;
 import dev.locksmith.spi.BackendContext;
 import dev.locksmith.spi.BackendProvider;
+import dev.locksmith.spi.support.Redaction;
+import dev.locksmith.spi.support.Settings;
 import java.net.URI;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Opens a {@link JdbcBackend} for {@code jdbc:} URIs, such as {@code
  * jdbc:postgresql://127.0.0.1:5432/app?user=app&password=secret} or {@code
  * jdbc:sqlite:/var/lib/app/locks.db}. The URI is passed to the JDBC driver (which must be on the
- * class path) after removing these Locksmith parameters:
+ * class path) after removing the {@link JdbcOptions} settings, given as {@code locksmith.<name>}
+ * parameters (after {@code ?} joined by {@code &}, or after {@code ;}):
  *
  * <ul>
  *   <li>{@code locksmith.tablePrefix} (default {@code locksmith_})
@@ -28,16 +34,22 @@ import java.util.regex.Pattern;
  *       always 1 for an in-memory database private to each connection, such as {@code
  *       jdbc:sqlite::memory:})
  *   <li>{@code locksmith.notifications} ({@code true} or {@code false}, default true; PostgreSQL)
- *   <li>{@code locksmith.busyTimeout}: SQLite busy timeout in milliseconds (default 5000)
+ *   <li>{@code locksmith.busyTimeout}: SQLite busy timeout, a duration such as {@code 500ms} or
+ *       {@code 2s}; a bare number counts milliseconds (default 5s)
  * </ul>
  *
  * <p>Credentials go in the URI the way the driver accepts them ({@code ?user=...&password=...} for
- * PostgreSQL and MariaDB, {@code ;USER=...;PASSWORD=...} for H2).
+ * PostgreSQL and MariaDB, {@code ;USER=...;PASSWORD=...} for H2). No message shows a password.
  */
 public final class JdbcBackendProvider implements BackendProvider {
 
     private static final String OPTION = "locksmith.";
-    private static final Pattern PASSWORD = Pattern.compile("(?i)(password=)[^&;]*");
+    private static final List<String> KNOWN = List.of(
+            "locksmith.tablePrefix",
+            "locksmith.createSchema",
+            "locksmith.poolSize",
+            "locksmith.notifications",
+            "locksmith.busyTimeout");
 
     /** Used by {@link java.util.ServiceLoader}. */
     public JdbcBackendProvider() {}
@@ -52,68 +64,108 @@ public final class JdbcBackendProvider implements BackendProvider {
         String raw = uri.toString();
         if (!raw.regionMatches(true, 0, "jdbc:", 0, 5) || raw.length() <= 5) {
             throw new IllegalArgumentException(
-                    "uri must be a JDBC URL such as jdbc:postgresql://host/db, was " + redact(raw));
+                    "uri must be a JDBC URL such as jdbc:postgresql://host/db, was " + Redaction.maskUri(raw));
         }
-        List<String[]> options = new ArrayList<>();
-        String jdbcUrl = stripOptions(raw, options);
-        Settings s = new Settings(jdbcUrl);
-        for (String[] o : options) {
-            s.apply(o[0], o[1]);
-        }
+        Map<String, String> given = new LinkedHashMap<>();
+        String jdbcUrl = stripOptions(raw, given);
+        JdbcOptions options = options(given, jdbcUrl);
         try {
             DriverManager.getDriver(jdbcUrl);
         } catch (SQLException e) {
             throw new BackendException(
-                    "no JDBC driver on the class path accepts " + redact(jdbcUrl)
+                    "no JDBC driver on the class path accepts " + Redaction.maskUri(jdbcUrl)
                             + " (add the driver of your database, e.g. org.postgresql:postgresql)",
                     e);
         }
-        if (privateInMemory(jdbcUrl)) {
-            // every connection would see its own empty database: share one
-            s.poolSize = 1;
-        }
-        Properties props = connectProperties(jdbcUrl, context.connectTimeout());
-        SimplePool pool = new SimplePool(jdbcUrl, props, s.poolSize, context.connectTimeout());
-        JdbcBackend.Builder builder = JdbcBackend.builder(pool)
-                .tablePrefix(s.tablePrefix)
-                .createSchema(s.createSchema)
-                .notifications(s.notifications)
-                .listenTimeout(context.connectTimeout())
-                .busyTimeout(s.busyTimeout);
+        SimplePool pool = new SimplePool(
+                jdbcUrl,
+                connectProperties(jdbcUrl, context.connectTimeout()),
+                options.poolSize(),
+                context.connectTimeout(),
+                context.timeSource());
+        JdbcBackend backend = new JdbcBackend(pool, options, context.timeSource(), context.connectTimeout());
         try {
-            return builder.build();
+            backend.start();
+            return backend;
         } catch (BackendException e) {
-            throw new BackendException("cannot open " + redact(jdbcUrl) + ": " + e.getMessage(), e.getCause());
+            backend.close();
+            String message = "cannot open " + Redaction.maskUri(jdbcUrl) + ": " + e.getMessage();
+            throw new BackendException(Redaction.mask(withoutSecrets(message, jdbcUrl)), e.getCause());
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
         }
     }
 
+    /** The settings given as {@code locksmith.*} parameters of {@code jdbcUrl}. */
+    static JdbcOptions options(Map<String, String> given, String jdbcUrl) {
+        Settings s = Settings.of(given, KNOWN);
+        boolean sqlite = jdbcUrl.toLowerCase(Locale.ROOT).startsWith("jdbc:sqlite:");
+        int poolSize = s.integer(
+                "locksmith.poolSize",
+                sqlite ? JdbcOptions.DEFAULT_SQLITE_POOL_SIZE : JdbcOptions.DEFAULT_POOL_SIZE,
+                1,
+                1000);
+        // every connection would see its own empty database: share one
+        return JdbcOptions.builder()
+                .tablePrefix(s.string("locksmith.tablePrefix", JdbcOptions.DEFAULT_TABLE_PREFIX))
+                .createSchema(s.bool("locksmith.createSchema", true))
+                .notifications(s.bool("locksmith.notifications", true))
+                // whole milliseconds, as before durations had units
+                .busyTimeout(s.duration("locksmith.busyTimeout", JdbcOptions.DEFAULT_BUSY_TIMEOUT, ChronoUnit.MILLIS))
+                .poolSize(privateInMemory(jdbcUrl) ? 1 : poolSize)
+                .build();
+    }
+
+    /**
+     * {@code message} without the secrets {@link Redaction#maskUri} hides in {@code url}, wherever
+     * the driver quoted them: a driver that reads a {@code user:pass@host} URL up to the first
+     * {@code @} of a password quotes the rest ("Incorrect port value : rest@host").
+     */
+    static String withoutSecrets(String message, String url) {
+        String[] kept = Redaction.maskUri(url).split(Pattern.quote(Redaction.MASK), -1);
+        StringBuilder shape = new StringBuilder();
+        for (int i = 0; i < kept.length; i++) {
+            shape.append(i == 0 ? "" : "(.+?)").append(Pattern.quote(kept[i]));
+        }
+        Matcher m = Pattern.compile(shape.toString(), Pattern.DOTALL).matcher(url);
+        String out = message;
+        if (kept.length > 1 && m.matches()) {
+            for (int g = 1; g <= m.groupCount(); g++) {
+                String secret = m.group(g);
+                out = out.replace(secret, Redaction.MASK);
+                for (int at = secret.indexOf('@'); at >= 0; at = secret.indexOf('@', at + 1)) {
+                    String rest = secret.substring(at + 1);
+                    out = rest.isEmpty() ? out : out.replace(rest, Redaction.MASK);
+                }
+            }
+        }
+        return out;
+    }
+
     /** Removes {@code locksmith.*} parameters (after {@code ?} joined by {@code &}, or after {@code ;}). */
-    static String stripOptions(String raw, List<String[]> options) {
+    static String stripOptions(String raw, Map<String, String> options) {
         int q = raw.indexOf('?');
-        String base = q < 0 ? raw : raw.substring(0, q);
-        StringBuilder url = new StringBuilder();
-        String[] segments = base.split(";", -1);
-        url.append(segments[0]);
+        String[] segments = (q < 0 ? raw : raw.substring(0, q)).split(";", -1);
+        StringBuilder url = new StringBuilder(segments[0]);
         for (int i = 1; i < segments.length; i++) {
             if (!option(segments[i], options)) {
                 url.append(';').append(segments[i]);
             }
         }
         if (q >= 0) {
-            List<String> kept = new ArrayList<>();
+            StringBuilder kept = new StringBuilder();
             for (String part : raw.substring(q + 1).split("&")) {
                 if (!part.isEmpty() && !option(part, options)) {
-                    kept.add(part);
+                    kept.append(kept.length() == 0 ? "?" : "&").append(part);
                 }
             }
-            if (!kept.isEmpty()) {
-                url.append('?').append(String.join("&", kept));
-            }
+            url.append(kept);
         }
         return url.toString();
     }
 
-    private static boolean option(String part, List<String[]> options) {
+    private static boolean option(String part, Map<String, String> options) {
         if (!part.startsWith(OPTION)) {
             return false;
         }
@@ -121,7 +173,10 @@ public final class JdbcBackendProvider implements BackendProvider {
         if (eq < 0) {
             throw new IllegalArgumentException("parameter " + part + " needs a value (" + part + "=...)");
         }
-        options.add(new String[] {part.substring(OPTION.length(), eq), part.substring(eq + 1)});
+        String key = part.substring(0, eq);
+        if (options.put(key, part.substring(eq + 1)) != null) {
+            throw new IllegalArgumentException("parameter " + key + " is given twice");
+        }
         return true;
     }
 
@@ -148,61 +203,5 @@ public final class JdbcBackendProvider implements BackendProvider {
             p.setProperty("connectTimeout", Long.toString(Math.max(1, connectTimeout.toMillis())));
         }
         return p;
-    }
-
-    /** The URL with any password replaced, for messages. */
-    static String redact(String url) {
-        return PASSWORD.matcher(url).replaceAll("$1***");
-    }
-
-    private static final class Settings {
-        String tablePrefix = JdbcBackend.DEFAULT_TABLE_PREFIX;
-        boolean createSchema = true;
-        boolean notifications = true;
-        int poolSize;
-        Duration busyTimeout = JdbcBackend.DEFAULT_BUSY_TIMEOUT;
-
-        Settings(String url) {
-            poolSize = url.toLowerCase(Locale.ROOT).startsWith("jdbc:sqlite:") ? 4 : 8;
-        }
-
-        void apply(String name, String value) {
-            switch (name) {
-                case "tablePrefix" -> tablePrefix = value;
-                case "createSchema" -> createSchema = bool(name, value);
-                case "notifications" -> notifications = bool(name, value);
-                case "poolSize" -> {
-                    poolSize = integer(name, value);
-                    if (poolSize < 1 || poolSize > 1000) {
-                        throw new IllegalArgumentException("locksmith.poolSize must be 1 to 1000, was " + poolSize);
-                    }
-                }
-                case "busyTimeout" -> {
-                    int ms = integer(name, value);
-                    if (ms < 0) {
-                        throw new IllegalArgumentException("locksmith.busyTimeout must be >= 0 ms, was " + ms);
-                    }
-                    busyTimeout = Duration.ofMillis(ms);
-                }
-                default ->
-                    throw new IllegalArgumentException("unknown parameter locksmith." + name
-                            + " (known: tablePrefix, createSchema, poolSize, notifications, busyTimeout)");
-            }
-        }
-
-        private static boolean bool(String name, String value) {
-            if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
-                return Boolean.parseBoolean(value);
-            }
-            throw new IllegalArgumentException("locksmith." + name + " must be true or false, was '" + value + "'");
-        }
-
-        private static int integer(String name, String value) {
-            try {
-                return Integer.parseInt(value);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("locksmith." + name + " must be an integer, was '" + value + "'", e);
-            }
-        }
     }
 }

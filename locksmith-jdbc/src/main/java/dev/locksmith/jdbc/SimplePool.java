@@ -1,5 +1,7 @@
 package dev.locksmith.jdbc;
 
+import dev.locksmith.TimeSource;
+import dev.locksmith.spi.support.Redaction;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -23,12 +25,14 @@ final class SimplePool implements ConnectionSource {
     private final Properties properties;
     private final Duration borrowTimeout;
     private final Semaphore permits;
+    private final TimeSource time;
     private final ArrayDeque<Idle> idle = new ArrayDeque<>();
     private volatile boolean closed;
 
     private record Idle(Connection connection, long since) {}
 
-    SimplePool(String url, Properties properties, int maxSize, Duration borrowTimeout) {
+    SimplePool(String url, Properties properties, int maxSize, Duration borrowTimeout, TimeSource time) {
+        this.time = time;
         this.url = url;
         this.properties = properties;
         this.borrowTimeout = borrowTimeout;
@@ -36,14 +40,15 @@ final class SimplePool implements ConnectionSource {
     }
 
     @Override
-    public Connection borrow() throws SQLException {
+    public Connection borrow(Duration timeout) throws SQLException {
         if (closed) {
             throw new SQLException("the backend is closed", "08003");
         }
         try {
-            if (!permits.tryAcquire(borrowTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            Duration wait = timeout != null && timeout.compareTo(borrowTimeout) < 0 ? timeout : borrowTimeout;
+            if (!permits.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)) {
                 throw new SQLTransientConnectionException(
-                        "no pooled connection free after " + borrowTimeout + " (raise poolSize)", "08001");
+                        "no pooled connection free after " + wait + " (raise poolSize)", "08001");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -58,11 +63,11 @@ final class SimplePool implements ConnectionSource {
                 if (candidate == null) {
                     return open();
                 }
-                if (System.nanoTime() - candidate.since() < VALIDATE_AFTER_IDLE_NANOS
+                if (time.nanoTime() - candidate.since() < VALIDATE_AFTER_IDLE_NANOS
                         || candidate.connection().isValid(5)) {
                     return candidate.connection();
                 }
-                JdbcBackend.closeQuietly(candidate.connection());
+                SqlExecutor.closeQuietly(candidate.connection());
             }
         } catch (SQLException | RuntimeException e) {
             permits.release();
@@ -75,10 +80,10 @@ final class SimplePool implements ConnectionSource {
         boolean keep = !broken && !closed;
         if (keep) {
             synchronized (idle) {
-                idle.addFirst(new Idle(connection, System.nanoTime()));
+                idle.addFirst(new Idle(connection, time.nanoTime()));
             }
         } else {
-            JdbcBackend.closeQuietly(connection);
+            SqlExecutor.closeQuietly(connection);
         }
         permits.release();
         if (closed) {
@@ -95,7 +100,7 @@ final class SimplePool implements ConnectionSource {
         Driver driver = DriverManager.getDriver(url);
         Connection c = driver.connect(url, properties);
         if (c == null) {
-            throw new SQLException("no JDBC driver accepts " + JdbcBackendProvider.redact(url), "08001");
+            throw new SQLException("no JDBC driver accepts " + Redaction.maskUri(url), "08001");
         }
         return c;
     }
@@ -115,7 +120,7 @@ final class SimplePool implements ConnectionSource {
             if (i == null) {
                 return;
             }
-            JdbcBackend.closeQuietly(i.connection());
+            SqlExecutor.closeQuietly(i.connection());
         }
     }
 }

@@ -51,7 +51,8 @@ abstract class AbstractBackendIT {
     }
 
     protected JdbcBackend.Builder builder() {
-        return JdbcBackend.builder(new SimplePool(url(), properties(), 8, Duration.ofSeconds(10)));
+        return JdbcBackend.builder(
+                new SimplePool(url(), properties(), 8, Duration.ofSeconds(10), dev.locksmith.TimeSource.system()));
     }
 
     @BeforeEach
@@ -95,27 +96,27 @@ abstract class AbstractBackendIT {
     @Test
     void acquireHoldReleaseAndTokensIncrease() {
         String k = key("a");
-        AcquireResult first = backend.tryAcquire(k, "o1", LONG);
+        AcquireResult first = Calls.tryAcquire(backend, k, "o1", LONG);
         assertThat(first.isAcquired()).isTrue();
         long t1 = first.fencingToken();
 
-        AcquireResult other = backend.tryAcquire(k, "o2", LONG);
+        AcquireResult other = Calls.tryAcquire(backend, k, "o2", LONG);
         assertThat(other.isAcquired()).isFalse();
         assertThat(other.holder()).isEqualTo("o1");
         assertThat(other.ttl()).isPositive().isLessThanOrEqualTo(LONG);
 
-        AcquireResult again = backend.tryAcquire(k, "o1", LONG);
+        AcquireResult again = Calls.tryAcquire(backend, k, "o1", LONG);
         assertThat(again.isAcquired()).isTrue();
         assertThat(again.fencingToken()).isEqualTo(t1);
 
-        assertThat(backend.release(k, "o2")).isFalse();
-        assertThat(backend.release(k, "o1")).isTrue();
-        assertThat(backend.release(k, "o1")).isFalse();
-        assertThat(backend.inspect(k)).isEmpty();
+        assertThat(Calls.release(backend, k, "o2")).isFalse();
+        assertThat(Calls.release(backend, k, "o1")).isTrue();
+        assertThat(Calls.release(backend, k, "o1")).isFalse();
+        assertThat(Calls.inspect(backend, k)).isEmpty();
 
-        AcquireResult second = backend.tryAcquire(k, "o2", LONG);
+        AcquireResult second = Calls.tryAcquire(backend, k, "o2", LONG);
         assertThat(second.fencingToken()).isGreaterThan(t1);
-        assertThat(backend.inspect(k)).hasValueSatisfying(i -> {
+        assertThat(Calls.inspect(backend, k)).hasValueSatisfying(i -> {
             assertThat(i.owner()).isEqualTo("o2");
             assertThat(i.fencingToken()).isEqualTo(second.fencingToken());
             assertThat(i.kind()).isEqualTo(LeaseKind.LOCK);
@@ -125,21 +126,25 @@ abstract class AbstractBackendIT {
 
     @Test
     void keysAreCaseSensitiveAndApart() {
-        assertThat(backend.tryAcquire(key("Case"), "o1", LONG).isAcquired()).isTrue();
-        assertThat(backend.tryAcquire(key("case"), "o2", LONG).isAcquired()).isTrue();
-        assertThat(backend.tryAcquire(key("case "), "o3", LONG).isAcquired()).isTrue();
+        assertThat(Calls.tryAcquire(backend, key("Case"), "o1", LONG).isAcquired())
+                .isTrue();
+        assertThat(Calls.tryAcquire(backend, key("case"), "o2", LONG).isAcquired())
+                .isTrue();
+        assertThat(Calls.tryAcquire(backend, key("case "), "o3", LONG).isAcquired())
+                .isTrue();
     }
 
     @Test
     void expiryByDatabaseClockThenNewToken() throws InterruptedException {
         String k = key("exp");
-        long t1 = backend.tryAcquire(k, "o1", Duration.ofMillis(300)).fencingToken();
-        assertThat(backend.tryAcquire(k, "o2", LONG).isAcquired()).isFalse();
-        assertThat(eventually(Duration.ofSeconds(10), () -> backend.inspect(k).isEmpty()))
+        long t1 = Calls.tryAcquire(backend, k, "o1", Duration.ofMillis(300)).fencingToken();
+        assertThat(Calls.tryAcquire(backend, k, "o2", LONG).isAcquired()).isFalse();
+        assertThat(eventually(
+                        Duration.ofSeconds(10), () -> Calls.inspect(backend, k).isEmpty()))
                 .isTrue();
-        assertThat(backend.extend(k, "o1", LONG)).isFalse();
-        assertThat(backend.release(k, "o1")).isFalse();
-        AcquireResult r = backend.tryAcquire(k, "o2", LONG);
+        assertThat(Calls.extend(backend, k, "o1", LONG)).isFalse();
+        assertThat(Calls.release(backend, k, "o1")).isFalse();
+        AcquireResult r = Calls.tryAcquire(backend, k, "o2", LONG);
         assertThat(r.isAcquired()).isTrue();
         assertThat(r.fencingToken()).isGreaterThan(t1);
     }
@@ -147,11 +152,11 @@ abstract class AbstractBackendIT {
     @Test
     void extendIsOwnerChecked() {
         String k = key("ext");
-        backend.tryAcquire(k, "o1", Duration.ofSeconds(2));
-        assertThat(backend.extend(k, "o2", LONG)).isFalse();
-        assertThat(backend.extend(k, "o1", LONG)).isTrue();
-        assertThat(backend.inspect(k).orElseThrow().remaining()).isGreaterThan(Duration.ofSeconds(5));
-        assertThat(backend.extend(key("none"), "o1", LONG)).isFalse();
+        Calls.tryAcquire(backend, k, "o1", Duration.ofSeconds(2));
+        assertThat(Calls.extend(backend, k, "o2", LONG)).isFalse();
+        assertThat(Calls.extend(backend, k, "o1", LONG)).isTrue();
+        assertThat(Calls.inspect(backend, k).orElseThrow().remaining()).isGreaterThan(Duration.ofSeconds(5));
+        assertThat(Calls.extend(backend, key("none"), "o1", LONG)).isFalse();
     }
 
     @Test
@@ -159,43 +164,43 @@ abstract class AbstractBackendIT {
         String a = key("x1");
         String b = key("x2");
         String s = key("sem");
-        backend.tryAcquire(a, "o1", Duration.ofSeconds(2));
-        backend.tryAcquire(b, "o2", Duration.ofSeconds(2));
-        backend.tryAcquirePermit(s, "o1", 2, Duration.ofSeconds(2));
+        Calls.tryAcquire(backend, a, "o1", Duration.ofSeconds(2));
+        Calls.tryAcquire(backend, b, "o2", Duration.ofSeconds(2));
+        Calls.tryAcquirePermit(backend, s, "o1", 2, Duration.ofSeconds(2));
         boolean[] out = backend.extendAll(List.of(
                 new LeaseRef(LeaseKind.LOCK, a, "o1", LONG),
                 new LeaseRef(LeaseKind.LOCK, b, "wrong", LONG),
                 new LeaseRef(LeaseKind.PERMIT, s, "o1", LONG),
                 new LeaseRef(LeaseKind.PERMIT, s, "o9", LONG)));
         assertThat(out).containsExactly(true, false, true, false);
-        assertThat(backend.inspect(a).orElseThrow().remaining()).isGreaterThan(Duration.ofSeconds(5));
-        assertThat(backend.inspect(b).orElseThrow().remaining()).isLessThanOrEqualTo(Duration.ofSeconds(2));
+        assertThat(Calls.inspect(backend, a).orElseThrow().remaining()).isGreaterThan(Duration.ofSeconds(5));
+        assertThat(Calls.inspect(backend, b).orElseThrow().remaining()).isLessThanOrEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
     void forceReleaseKeepsTokensMonotonic() {
         String k = key("force");
-        long t1 = backend.tryAcquire(k, "o1", LONG).fencingToken();
-        long p1 = backend.tryAcquirePermit(k, "o2", 3, LONG).fencingToken();
+        long t1 = Calls.tryAcquire(backend, k, "o1", LONG).fencingToken();
+        long p1 = Calls.tryAcquirePermit(backend, k, "o2", 3, LONG).fencingToken();
         assertThat(p1).isGreaterThan(t1);
         List<LockInfo> removed = backend.forceRelease(k);
         assertThat(removed).extracting(LockInfo::owner).containsExactlyInAnyOrder("o1", "o2");
-        assertThat(backend.inspect(k)).isEmpty();
-        assertThat(backend.inspectSemaphore(k)).isEmpty();
+        assertThat(Calls.inspect(backend, k)).isEmpty();
+        assertThat(Calls.inspectSemaphore(backend, k)).isEmpty();
         assertThat(backend.forceRelease(k)).isEmpty();
         assertThat(backend.forceRelease(key("never"))).isEmpty();
-        long t2 = backend.tryAcquire(k, "o3", LONG).fencingToken();
+        long t2 = Calls.tryAcquire(backend, k, "o3", LONG).fencingToken();
         assertThat(t2).isGreaterThan(p1);
     }
 
     @Test
     void listByPrefix() {
-        backend.tryAcquire(key("l1"), "o1", LONG);
-        backend.tryAcquire(key("l2"), "o2", LONG);
-        backend.tryAcquirePermit(key("s1"), "o3", 2, LONG);
-        backend.tryAcquire("other" + UUID.randomUUID() + "/l1", "o1", LONG);
-        backend.tryAcquire(key("l3"), "o4", LONG);
-        backend.release(key("l3"), "o4");
+        Calls.tryAcquire(backend, key("l1"), "o1", LONG);
+        Calls.tryAcquire(backend, key("l2"), "o2", LONG);
+        Calls.tryAcquirePermit(backend, key("s1"), "o3", 2, LONG);
+        Calls.tryAcquire(backend, "other" + UUID.randomUUID() + "/l1", "o1", LONG);
+        Calls.tryAcquire(backend, key("l3"), "o4", LONG);
+        Calls.release(backend, key("l3"), "o4");
         List<LockInfo> all = backend.list(ns);
         assertThat(all).extracting(LockInfo::name).containsExactlyInAnyOrder(key("l1"), key("l2"), key("s1"));
         assertThat(all).filteredOn(i -> i.kind() == LeaseKind.PERMIT).hasSize(1);
@@ -207,38 +212,39 @@ abstract class AbstractBackendIT {
     @Test
     void semaphoreLimitsAndSharesTheCounter() throws InterruptedException {
         String k = key("sem");
-        long lockToken = backend.tryAcquire(k, "lockholder", LONG).fencingToken();
-        AcquireResult a = backend.tryAcquirePermit(k, "a", 2, LONG);
-        AcquireResult b = backend.tryAcquirePermit(k, "b", 2, Duration.ofMillis(400));
+        long lockToken = Calls.tryAcquire(backend, k, "lockholder", LONG).fencingToken();
+        AcquireResult a = Calls.tryAcquirePermit(backend, k, "a", 2, LONG);
+        AcquireResult b = Calls.tryAcquirePermit(backend, k, "b", 2, Duration.ofMillis(400));
         assertThat(a.isAcquired()).isTrue();
         assertThat(b.isAcquired()).isTrue();
         assertThat(a.fencingToken()).isGreaterThan(lockToken);
         assertThat(b.fencingToken()).isGreaterThan(a.fencingToken());
         // the lock keeps its own token
-        assertThat(backend.inspect(k).orElseThrow().fencingToken()).isEqualTo(lockToken);
+        assertThat(Calls.inspect(backend, k).orElseThrow().fencingToken()).isEqualTo(lockToken);
 
-        AcquireResult c = backend.tryAcquirePermit(k, "c", 2, LONG);
+        AcquireResult c = Calls.tryAcquirePermit(backend, k, "c", 2, LONG);
         assertThat(c.isAcquired()).isFalse();
         assertThat(c.ttl()).isNotNull().isLessThanOrEqualTo(Duration.ofMillis(400));
-        assertThat(backend.tryAcquirePermit(k, "a", 2, LONG).fencingToken()).isEqualTo(a.fencingToken());
+        assertThat(Calls.tryAcquirePermit(backend, k, "a", 2, LONG).fencingToken())
+                .isEqualTo(a.fencingToken());
 
-        SemaphoreInfo info = backend.inspectSemaphore(k).orElseThrow();
+        SemaphoreInfo info = Calls.inspectSemaphore(backend, k).orElseThrow();
         assertThat(info.maxPermits()).isEqualTo(2);
         assertThat(info.holders()).extracting(LockInfo::owner).containsExactly("a", "b");
 
         // b expires by the database clock
-        assertThat(eventually(Duration.ofSeconds(10), () -> backend.tryAcquirePermit(k, "c", 2, LONG)
+        assertThat(eventually(Duration.ofSeconds(10), () -> Calls.tryAcquirePermit(backend, k, "c", 2, LONG)
                         .isAcquired()))
                 .isTrue();
-        assertThat(backend.extendPermit(k, "b", LONG)).isFalse();
-        assertThat(backend.releasePermit(k, "b")).isFalse();
-        assertThat(backend.extendPermit(k, "a", LONG)).isTrue();
-        assertThat(backend.releasePermit(k, "a")).isTrue();
-        assertThat(backend.releasePermit(k, "a")).isFalse();
-        assertThat(backend.inspectSemaphore(k).orElseThrow().holders())
+        assertThat(Calls.extendPermit(backend, k, "b", LONG)).isFalse();
+        assertThat(Calls.releasePermit(backend, k, "b")).isFalse();
+        assertThat(Calls.extendPermit(backend, k, "a", LONG)).isTrue();
+        assertThat(Calls.releasePermit(backend, k, "a")).isTrue();
+        assertThat(Calls.releasePermit(backend, k, "a")).isFalse();
+        assertThat(Calls.inspectSemaphore(backend, k).orElseThrow().holders())
                 .extracting(LockInfo::owner)
                 .containsExactly("c");
-        assertThat(backend.inspectSemaphore(key("none"))).isEmpty();
+        assertThat(Calls.inspectSemaphore(backend, key("none"))).isEmpty();
     }
 
     @Test
@@ -247,7 +253,7 @@ abstract class AbstractBackendIT {
         assertThat(backend.readState(k)).isEmpty();
         assertThat(backend.writeState(k, "o1", 1, new byte[] {1}, null)).isEqualTo(WriteOutcome.NOT_HELD);
 
-        long t1 = backend.tryAcquire(k, "o1", Duration.ofMillis(300)).fencingToken();
+        long t1 = Calls.tryAcquire(backend, k, "o1", Duration.ofMillis(300)).fencingToken();
         assertThat(backend.writeState(k, "o1", t1, new byte[] {1, 2}, null)).isEqualTo(WriteOutcome.WRITTEN);
         assertThat(backend.writeState(k, "o1", t1 + 5, new byte[] {9}, null)).isEqualTo(WriteOutcome.NOT_HELD);
         assertThat(backend.writeState(k, "o2", t1, new byte[] {9}, null)).isEqualTo(WriteOutcome.NOT_HELD);
@@ -255,17 +261,17 @@ abstract class AbstractBackendIT {
         assertThat(s.value()).containsExactly(1, 2);
         assertThat(s.fencingToken()).isEqualTo(t1);
 
-        assertThat(eventually(Duration.ofSeconds(10), () -> backend.tryAcquire(k, "o2", LONG)
+        assertThat(eventually(Duration.ofSeconds(10), () -> Calls.tryAcquire(backend, k, "o2", LONG)
                         .isAcquired()))
                 .isTrue();
         assertThat(backend.writeState(k, "o1", t1, new byte[] {7}, null)).isEqualTo(WriteOutcome.STALE_TOKEN);
-        long t2 = backend.inspect(k).orElseThrow().fencingToken();
+        long t2 = Calls.inspect(backend, k).orElseThrow().fencingToken();
         assertThat(backend.writeState(k, "o2", t2, new byte[] {3}, Duration.ofMillis(300)))
                 .isEqualTo(WriteOutcome.WRITTEN);
         assertThat(backend.readState(k).orElseThrow().fencingToken()).isEqualTo(t2);
         assertThat(eventually(Duration.ofSeconds(10), () -> backend.readState(k).isEmpty()))
                 .isTrue();
-        backend.release(k, "o2");
+        Calls.release(backend, k, "o2");
         assertThat(backend.writeState(k, "o2", t2, new byte[] {4}, null)).isEqualTo(WriteOutcome.NOT_HELD);
     }
 
@@ -286,7 +292,7 @@ abstract class AbstractBackendIT {
                 start.await();
                 int done = 0;
                 while (done < rounds) {
-                    AcquireResult r = backend.tryAcquire(k, owner, LONG);
+                    AcquireResult r = Calls.tryAcquire(backend, k, owner, LONG);
                     if (!r.isAcquired()) {
                         Thread.onSpinWait();
                         continue;
@@ -296,7 +302,7 @@ abstract class AbstractBackendIT {
                     }
                     tokens.add(r.fencingToken());
                     inside.set(false);
-                    assertThat(backend.release(k, owner)).isTrue();
+                    assertThat(Calls.release(backend, k, owner)).isTrue();
                     done++;
                 }
                 return null;
@@ -327,14 +333,14 @@ abstract class AbstractBackendIT {
             futures.add(pool.submit(() -> {
                 int done = 0;
                 while (done < 8) {
-                    if (!backend.tryAcquirePermit(k, owner, max, LONG).isAcquired()) {
+                    if (!Calls.tryAcquirePermit(backend, k, owner, max, LONG).isAcquired()) {
                         Thread.onSpinWait();
                         continue;
                     }
                     int now = inside.incrementAndGet();
                     peak.accumulateAndGet(now, Math::max);
                     inside.decrementAndGet();
-                    assertThat(backend.releasePermit(k, owner)).isTrue();
+                    assertThat(Calls.releasePermit(backend, k, owner)).isTrue();
                     done++;
                 }
                 return null;
@@ -362,21 +368,21 @@ abstract class AbstractBackendIT {
     void existingTablesWithCreationOff() {
         try (JdbcBackend second =
                 builder().tablePrefix(prefix).createSchema(false).build()) {
-            long t = second.tryAcquire(key("shared"), "o1", LONG).fencingToken();
-            assertThat(backend.inspect(key("shared")).orElseThrow().fencingToken())
+            long t = Calls.tryAcquire(second, key("shared"), "o1", LONG).fencingToken();
+            assertThat(Calls.inspect(backend, key("shared")).orElseThrow().fencingToken())
                     .isEqualTo(t);
         }
     }
 
     @Test
     void badArguments() {
-        assertThatThrownBy(() -> backend.tryAcquire(key("k"), "o", Duration.ZERO))
+        assertThatThrownBy(() -> Calls.tryAcquire(backend, key("k"), "o", Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ttl");
-        assertThatThrownBy(() -> backend.tryAcquire("x".repeat(256), "o", LONG))
+        assertThatThrownBy(() -> Calls.tryAcquire(backend, "x".repeat(256), "o", LONG))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("key");
-        assertThatThrownBy(() -> backend.tryAcquirePermit(key("k"), "o", 0, LONG))
+        assertThatThrownBy(() -> Calls.tryAcquirePermit(backend, key("k"), "o", 0, LONG))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maxPermits");
         assertThatThrownBy(() -> JdbcBackend.builder((javax.sql.DataSource) null))
@@ -391,8 +397,9 @@ abstract class AbstractBackendIT {
     void longKeysAndOwnersFit() {
         String k = (ns + "k".repeat(255)).substring(0, 255);
         String owner = "o".repeat(255);
-        assertThat(backend.tryAcquire(k, owner, LONG).isAcquired()).isTrue();
-        assertThat(backend.tryAcquirePermit(k, owner, 1, LONG).isAcquired()).isTrue();
-        assertThat(backend.inspect(k).orElseThrow().owner()).isEqualTo(owner);
+        assertThat(Calls.tryAcquire(backend, k, owner, LONG).isAcquired()).isTrue();
+        assertThat(Calls.tryAcquirePermit(backend, k, owner, 1, LONG).isAcquired())
+                .isTrue();
+        assertThat(Calls.inspect(backend, k).orElseThrow().owner()).isEqualTo(owner);
     }
 }

@@ -23,24 +23,26 @@ class BadInputIT {
     void readOnlySqliteFailsClearlyAndHoldsNothing() {
         String url = "jdbc:sqlite:" + dir.resolve("ro.db");
         String prefix = "ro_";
-        try (JdbcBackend rw = JdbcBackend.builder(new SimplePool(url, new Properties(), 1, TTL))
+        try (JdbcBackend rw = JdbcBackend.builder(
+                        new SimplePool(url, new Properties(), 1, TTL, dev.locksmith.TimeSource.system()))
                 .tablePrefix(prefix)
                 .build()) {
             Properties readOnly = new Properties();
             readOnly.setProperty("open_mode", "1"); // SQLITE_OPEN_READONLY
-            try (JdbcBackend ro = JdbcBackend.builder(new SimplePool(url, readOnly, 1, TTL))
+            try (JdbcBackend ro = JdbcBackend.builder(
+                            new SimplePool(url, readOnly, 1, TTL, dev.locksmith.TimeSource.system()))
                     .tablePrefix(prefix)
                     .createSchema(false)
                     .build()) {
-                assertThatThrownBy(() -> ro.tryAcquire("ns/k", "o1", TTL))
+                assertThatThrownBy(() -> Calls.tryAcquire(ro, "ns/k", "o1", TTL))
                         .isInstanceOf(BackendException.class)
                         .hasMessageContaining("tryAcquire")
                         .hasMessageContaining("ns/k")
                         .hasMessageContainingAll("readonly");
-                assertThat(ro.inspect("ns/k")).isEmpty();
+                assertThat(Calls.inspect(ro, "ns/k")).isEmpty();
             }
-            assertThat(rw.inspect("ns/k")).isEmpty();
-            assertThat(rw.tryAcquire("ns/k", "o2", TTL).fencingToken()).isEqualTo(1);
+            assertThat(Calls.inspect(rw, "ns/k")).isEmpty();
+            assertThat(Calls.tryAcquire(rw, "ns/k", "o2", TTL).fencingToken()).isEqualTo(1);
         }
     }
 
@@ -48,20 +50,22 @@ class BadInputIT {
     void readOnlyPostgresTransactionFailsClearlyAndHoldsNothing() throws Exception {
         String prefix = "ro" + UUID.randomUUID().toString().substring(0, 8) + "_";
         String url = PostgresBackendIT.URL;
-        try (JdbcBackend rw = JdbcBackend.builder(new SimplePool(url, new Properties(), 1, TTL))
+        try (JdbcBackend rw = JdbcBackend.builder(
+                        new SimplePool(url, new Properties(), 1, TTL, dev.locksmith.TimeSource.system()))
                 .tablePrefix(prefix)
                 .build()) {
             Properties readOnly = new Properties();
             readOnly.setProperty("options", "-c default_transaction_read_only=on");
-            try (JdbcBackend ro = JdbcBackend.builder(new SimplePool(url, readOnly, 1, TTL))
+            try (JdbcBackend ro = JdbcBackend.builder(
+                            new SimplePool(url, readOnly, 1, TTL, dev.locksmith.TimeSource.system()))
                     .tablePrefix(prefix)
                     .build()) {
-                assertThatThrownBy(() -> ro.tryAcquire("ns/k", "o1", TTL))
+                assertThatThrownBy(() -> Calls.tryAcquire(ro, "ns/k", "o1", TTL))
                         .isInstanceOf(BackendException.class)
                         .hasMessageContaining("read-only")
                         .hasMessageContaining("25006");
             }
-            assertThat(rw.inspect("ns/k")).isEmpty();
+            assertThat(Calls.inspect(rw, "ns/k")).isEmpty();
         } finally {
             try (var c = java.sql.DriverManager.getConnection(url);
                     var s = c.createStatement()) {

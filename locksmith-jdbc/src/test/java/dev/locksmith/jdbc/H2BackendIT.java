@@ -13,6 +13,7 @@ class H2BackendIT extends AbstractBackendIT {
     @Test
     void detectsH2() {
         assertThat(backend.databaseName()).isEqualTo("H2");
-        assertThat(backend.capabilities().releaseNotifications()).isFalse();
+        assertThat(dev.locksmith.spi.Capabilities.of(backend).releaseNotifications())
+                .isFalse();
     }
 }

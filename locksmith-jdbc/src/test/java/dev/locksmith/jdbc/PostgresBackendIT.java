@@ -1,7 +1,9 @@
 package dev.locksmith.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.locksmith.BackendException;
 import dev.locksmith.LeaseKind;
 import dev.locksmith.spi.AcquireResult;
 import dev.locksmith.spi.Subscription;
@@ -21,7 +23,8 @@ class PostgresBackendIT extends AbstractBackendIT {
 
     @Test
     void releaseNotifiesSubscribersOfThatKeyAndKind() throws InterruptedException {
-        assertThat(backend.capabilities().releaseNotifications()).isTrue();
+        assertThat(dev.locksmith.spi.Capabilities.of(backend).releaseNotifications())
+                .isTrue();
         String k = key("n");
         CountDownLatch lockReleased = new CountDownLatch(1);
         CountDownLatch permitReleased = new CountDownLatch(1);
@@ -29,12 +32,12 @@ class PostgresBackendIT extends AbstractBackendIT {
         try (Subscription s1 = backend.subscribe(LeaseKind.LOCK, k, next -> lockReleased.countDown());
                 Subscription s2 = backend.subscribe(LeaseKind.PERMIT, k, next -> permitReleased.countDown());
                 Subscription s3 = backend.subscribe(LeaseKind.LOCK, key("other"), next -> otherKey.incrementAndGet())) {
-            backend.tryAcquire(k, "o1", LONG);
-            assertThat(backend.release(k, "o1")).isTrue();
+            Calls.tryAcquire(backend, k, "o1", LONG);
+            assertThat(Calls.release(backend, k, "o1")).isTrue();
             assertThat(lockReleased.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(permitReleased.getCount()).isEqualTo(1);
-            backend.tryAcquirePermit(k, "o1", 1, LONG);
-            assertThat(backend.releasePermit(k, "o1")).isTrue();
+            Calls.tryAcquirePermit(backend, k, "o1", 1, LONG);
+            assertThat(Calls.releasePermit(backend, k, "o1")).isTrue();
             assertThat(permitReleased.await(10, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(otherKey).hasValue(0);
@@ -45,7 +48,7 @@ class PostgresBackendIT extends AbstractBackendIT {
         String k = key("f");
         CountDownLatch released = new CountDownLatch(1);
         try (Subscription s = backend.subscribe(LeaseKind.LOCK, k, next -> released.countDown())) {
-            backend.tryAcquire(k, "o1", LONG);
+            Calls.tryAcquire(backend, k, "o1", LONG);
             backend.forceRelease(k);
             assertThat(released.await(10, TimeUnit.SECONDS)).isTrue();
         }
@@ -65,16 +68,34 @@ class PostgresBackendIT extends AbstractBackendIT {
     }
 
     @Test
-    void killedConnectionIsReplacedAndTheAcquireRetriedAsTheSameGrant() throws Exception {
+    void aKilledConnectionIsATransientFailureAndIsReplaced() throws Exception {
         String k = key("killed");
-        long token = backend.tryAcquire(k, "o1", LONG).fencingToken();
+        long token = Calls.tryAcquire(backend, k, "o1", LONG).fencingToken();
         assertThat(terminateSessions("%" + prefix + "locks%")).isPositive();
-        AcquireResult again = backend.tryAcquire(k, "o1", LONG);
+        // the backend does not retry: it says the failure is transient, and the client retries
+        assertThatThrownBy(() -> Calls.tryAcquire(backend, k, "o1", LONG))
+                .isInstanceOfSatisfying(
+                        BackendException.class, e -> assertThat(e.isTransient()).isTrue());
+        AcquireResult again = Calls.tryAcquire(backend, k, "o1", LONG);
         assertThat(again.isAcquired()).isTrue();
         assertThat(again.fencingToken()).isEqualTo(token);
         assertThat(terminateSessions("%" + prefix + "locks%")).isPositive();
-        assertThat(backend.release(k, "o1")).isTrue();
-        assertThat(backend.inspect(k)).isEmpty();
+        assertThatThrownBy(() -> Calls.release(backend, k, "o1"))
+                .isInstanceOfSatisfying(
+                        BackendException.class, e -> assertThat(e.isTransient()).isTrue());
+        assertThat(Calls.release(backend, k, "o1")).isTrue();
+        assertThat(Calls.inspect(backend, k)).isEmpty();
+    }
+
+    @Test
+    void throughAClientAKilledConnectionCostsNothing() throws Exception {
+        String k = key("killed2");
+        try (dev.locksmith.Locksmith client =
+                dev.locksmith.Locksmith.builder().backend(backend).build()) {
+            dev.locksmith.Lease lease = client.lock(k).acquire(Duration.ofSeconds(5));
+            assertThat(terminateSessions("%" + prefix + "locks%")).isPositive();
+            assertThat(lease.release()).isTrue();
+        }
     }
 
     @Test
@@ -85,8 +106,8 @@ class PostgresBackendIT extends AbstractBackendIT {
             assertThat(terminateSessions("LISTEN \"" + prefix + "release\"")).isEqualTo(1);
             // after reconnecting, every subscriber is woken once (notifications may have been missed)
             assertThat(wakes.tryAcquire(15, TimeUnit.SECONDS)).isTrue();
-            backend.tryAcquire(k, "o1", LONG);
-            backend.release(k, "o1");
+            Calls.tryAcquire(backend, k, "o1", LONG);
+            Calls.release(backend, k, "o1");
             assertThat(wakes.tryAcquire(15, TimeUnit.SECONDS)).isTrue();
         }
     }
@@ -95,13 +116,14 @@ class PostgresBackendIT extends AbstractBackendIT {
     void userDataSourceIsNotClosed() {
         DriverDataSource ds = new DriverDataSource(URL);
         try (JdbcBackend b = JdbcBackend.builder(ds).tablePrefix(prefix).build()) {
-            assertThat(b.tryAcquire(key("ds"), "o1", Duration.ofSeconds(5)).isAcquired())
+            assertThat(Calls.tryAcquire(b, key("ds"), "o1", Duration.ofSeconds(5))
+                            .isAcquired())
                     .isTrue();
             assertThat(b.databaseName()).isEqualTo("PostgreSQL");
         }
         // still usable after the backend closed
         try (JdbcBackend b = JdbcBackend.builder(ds).tablePrefix(prefix).build()) {
-            assertThat(b.inspect(key("ds"))).isPresent();
+            assertThat(Calls.inspect(b, key("ds"))).isPresent();
         }
     }
 }

@@ -22,8 +22,12 @@ class PostgresHandOffIT extends HandOffContract {
 
     @Override
     protected Backend newBackend() {
-        JdbcBackend backend = JdbcBackend.builder(
-                        new SimplePool(PostgresBackendIT.URL, new Properties(), 4, Duration.ofSeconds(10)))
+        JdbcBackend backend = JdbcBackend.builder(new SimplePool(
+                        PostgresBackendIT.URL,
+                        new Properties(),
+                        4,
+                        Duration.ofSeconds(10),
+                        dev.locksmith.TimeSource.system()))
                 .tablePrefix(prefix)
                 .build();
         tables = backend.tableNames();

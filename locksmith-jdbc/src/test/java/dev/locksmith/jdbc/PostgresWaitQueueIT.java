@@ -43,7 +43,8 @@ class PostgresWaitQueueIT {
     }
 
     private static JdbcBackend.Builder builder() {
-        return JdbcBackend.builder(new SimplePool(URL, new Properties(), 4, Duration.ofSeconds(10)));
+        return JdbcBackend.builder(
+                new SimplePool(URL, new Properties(), 4, Duration.ofSeconds(10), dev.locksmith.TimeSource.system()));
     }
 
     /** Closed after each test, even one that failed. */
@@ -101,32 +102,32 @@ class PostgresWaitQueueIT {
     void eachReleaseNamesTheNextQueuedOwnerInArrivalOrder() throws Exception {
         String k = key("two");
         BlockingQueue<String> named = namedBy(LeaseKind.LOCK, k);
-        assertThat(backend.tryAcquire(k, "h", LONG).isAcquired()).isTrue();
-        assertThat(backend.tryAcquireOrQueue(k, "w1", LONG).isAcquired()).isFalse();
-        AcquireResult w2 = backend.tryAcquireOrQueue(k, "w2", LONG);
+        assertThat(Calls.tryAcquire(backend, k, "h", LONG).isAcquired()).isTrue();
+        assertThat(Calls.tryAcquireOrQueue(backend, k, "w1", LONG).isAcquired()).isFalse();
+        AcquireResult w2 = Calls.tryAcquireOrQueue(backend, k, "w2", LONG);
         assertThat(w2.isAcquired()).isFalse();
         assertThat(w2.holder()).isEqualTo("h");
         // looking again keeps w1's place before w2
-        assertThat(backend.tryAcquireOrQueue(k, "w1", LONG).isAcquired()).isFalse();
+        assertThat(Calls.tryAcquireOrQueue(backend, k, "w1", LONG).isAcquired()).isFalse();
         assertThat(queued(k)).isEqualTo(2);
 
-        assertThat(backend.release(k, "h")).isTrue();
+        assertThat(Calls.release(backend, k, "h")).isTrue();
         assertThat(next(named)).isEqualTo("w1");
-        assertThat(backend.tryAcquireOrQueue(k, "w1", LONG).isAcquired()).isTrue();
-        assertThat(backend.release(k, "w1")).isTrue();
+        assertThat(Calls.tryAcquireOrQueue(backend, k, "w1", LONG).isAcquired()).isTrue();
+        assertThat(Calls.release(backend, k, "w1")).isTrue();
         assertThat(next(named)).isEqualTo("w2");
-        assertThat(backend.tryAcquireOrQueue(k, "w2", LONG).isAcquired()).isTrue();
+        assertThat(Calls.tryAcquireOrQueue(backend, k, "w2", LONG).isAcquired()).isTrue();
         assertThat(queued(k)).isZero();
-        assertThat(backend.release(k, "w2")).isTrue();
+        assertThat(Calls.release(backend, k, "w2")).isTrue();
         assertThat(next(named)).as("nobody queued: named nobody").isEmpty();
     }
 
     @Test
     void aFailedReleaseNamesNobodyAndKeepsTheQueue() throws Exception {
         String k = key("notheld");
-        assertThat(backend.tryAcquire(k, "h", LONG).isAcquired()).isTrue();
-        backend.tryAcquireOrQueue(k, "w1", LONG);
-        assertThat(backend.release(k, "stranger")).isFalse();
+        assertThat(Calls.tryAcquire(backend, k, "h", LONG).isAcquired()).isTrue();
+        Calls.tryAcquireOrQueue(backend, k, "w1", LONG);
+        assertThat(Calls.release(backend, k, "stranger")).isFalse();
         assertThat(queued(k)).isEqualTo(1);
     }
 
@@ -134,10 +135,10 @@ class PostgresWaitQueueIT {
     void aPlainFailedAttemptDoesNotQueue() throws Exception {
         String k = key("plain");
         BlockingQueue<String> named = namedBy(LeaseKind.LOCK, k);
-        backend.tryAcquire(k, "h", LONG);
-        assertThat(backend.tryAcquire(k, "w1", LONG).isAcquired()).isFalse();
+        Calls.tryAcquire(backend, k, "h", LONG);
+        assertThat(Calls.tryAcquire(backend, k, "w1", LONG).isAcquired()).isFalse();
         assertThat(queued(k)).isZero();
-        backend.release(k, "h");
+        Calls.release(backend, k, "h");
         assertThat(next(named)).isEmpty();
     }
 
@@ -145,11 +146,11 @@ class PostgresWaitQueueIT {
     void anOwnerThatLeftIsNotNamed() throws Exception {
         String k = key("left");
         BlockingQueue<String> named = namedBy(LeaseKind.LOCK, k);
-        backend.tryAcquire(k, "h", LONG);
-        backend.tryAcquireOrQueue(k, "w1", LONG);
+        Calls.tryAcquire(backend, k, "h", LONG);
+        Calls.tryAcquireOrQueue(backend, k, "w1", LONG);
         backend.leaveQueue(LeaseKind.LOCK, k, "w1");
         assertThat(queued(k)).isZero();
-        backend.release(k, "h");
+        Calls.release(backend, k, "h");
         assertThat(next(named)).isEmpty();
     }
 
@@ -157,15 +158,15 @@ class PostgresWaitQueueIT {
     void aGrantTakesTheOwnerOutOfTheQueue() throws Exception {
         String k = key("barge");
         BlockingQueue<String> named = namedBy(LeaseKind.LOCK, k);
-        backend.tryAcquire(k, "h", LONG);
-        backend.tryAcquireOrQueue(k, "w1", LONG);
-        backend.tryAcquireOrQueue(k, "w2", LONG);
-        backend.release(k, "h");
+        Calls.tryAcquire(backend, k, "h", LONG);
+        Calls.tryAcquireOrQueue(backend, k, "w1", LONG);
+        Calls.tryAcquireOrQueue(backend, k, "w2", LONG);
+        Calls.release(backend, k, "h");
         assertThat(next(named)).isEqualTo("w1");
         // w2 takes the lock before w1 tries: a plain grant also leaves the queue
-        assertThat(backend.tryAcquire(k, "w2", LONG).isAcquired()).isTrue();
+        assertThat(Calls.tryAcquire(backend, k, "w2", LONG).isAcquired()).isTrue();
         assertThat(queued(k)).isZero();
-        backend.release(k, "w2");
+        Calls.release(backend, k, "w2");
         assertThat(next(named)).isEmpty();
     }
 
@@ -173,10 +174,10 @@ class PostgresWaitQueueIT {
     void lapsedEntriesAreSkippedAndDropped() throws Exception {
         String k = key("lapsed");
         BlockingQueue<String> named = namedBy(LeaseKind.LOCK, k);
-        backend.tryAcquire(k, "h", LONG);
-        backend.tryAcquireOrQueue(k, "w1", LONG);
-        backend.tryAcquireOrQueue(k, "w2", LONG);
-        backend.tryAcquireOrQueue(k, "w3", LONG);
+        Calls.tryAcquire(backend, k, "h", LONG);
+        Calls.tryAcquireOrQueue(backend, k, "w1", LONG);
+        Calls.tryAcquireOrQueue(backend, k, "w2", LONG);
+        Calls.tryAcquireOrQueue(backend, k, "w3", LONG);
         // w1's entry lapsed by the database clock (its waiter went away without leaving)
         try (Connection c = DriverManager.getConnection(URL);
                 PreparedStatement ps = c.prepareStatement(
@@ -184,7 +185,7 @@ class PostgresWaitQueueIT {
             ps.setString(1, k);
             assertThat(ps.executeUpdate()).isEqualTo(1);
         }
-        backend.release(k, "h");
+        Calls.release(backend, k, "h");
         assertThat(next(named)).isEqualTo("w2");
         assertThat(queued(k)).as("w1 dropped, w2 taken out, w3 left").isEqualTo(1);
     }
@@ -192,8 +193,8 @@ class PostgresWaitQueueIT {
     @Test
     void entriesLapseAfterTheHoldersRemainingLeasePlusASlack() throws Exception {
         String k = key("expiry");
-        backend.tryAcquire(k, "h", Duration.ofSeconds(10));
-        backend.tryAcquireOrQueue(k, "w1", LONG);
+        Calls.tryAcquire(backend, k, "h", Duration.ofSeconds(10));
+        Calls.tryAcquireOrQueue(backend, k, "w1", LONG);
         try (Connection c = DriverManager.getConnection(URL);
                 PreparedStatement ps = c.prepareStatement("SELECT q.expires_at - l.expires_at FROM " + prefix
                         + "queue q JOIN " + prefix + "locks l ON l.name = q.name WHERE q.name = ?")) {
@@ -202,7 +203,7 @@ class PostgresWaitQueueIT {
                 assertThat(rs.next()).isTrue();
                 // both by the database clock, a few ms apart
                 assertThat(rs.getLong(1))
-                        .isBetween(JdbcBackend.QUEUE_SLACK_MILLIS - 1000, JdbcBackend.QUEUE_SLACK_MILLIS);
+                        .isBetween(PostgresDialect.QUEUE_SLACK_MILLIS - 1000, PostgresDialect.QUEUE_SLACK_MILLIS);
             }
         }
     }
@@ -212,20 +213,22 @@ class PostgresWaitQueueIT {
         String k = key("sem");
         BlockingQueue<String> named = namedBy(LeaseKind.PERMIT, k);
         BlockingQueue<String> lockNamed = namedBy(LeaseKind.LOCK, k);
-        assertThat(backend.tryAcquirePermit(k, "h", 1, LONG).isAcquired()).isTrue();
-        assertThat(backend.tryAcquirePermitOrQueue(k, "w1", 1, LONG).isAcquired())
+        assertThat(Calls.tryAcquirePermit(backend, k, "h", 1, LONG).isAcquired())
+                .isTrue();
+        assertThat(Calls.tryAcquirePermitOrQueue(backend, k, "w1", 1, LONG).isAcquired())
                 .isFalse();
-        assertThat(backend.tryAcquirePermit(k, "plain", 1, LONG).isAcquired()).isFalse();
-        assertThat(backend.tryAcquirePermitOrQueue(k, "w2", 1, LONG).isAcquired())
+        assertThat(Calls.tryAcquirePermit(backend, k, "plain", 1, LONG).isAcquired())
+                .isFalse();
+        assertThat(Calls.tryAcquirePermitOrQueue(backend, k, "w2", 1, LONG).isAcquired())
                 .isFalse();
         assertThat(queued(k)).isEqualTo(2);
-        backend.releasePermit(k, "h");
+        Calls.releasePermit(backend, k, "h");
         assertThat(next(named)).isEqualTo("w1");
-        assertThat(backend.tryAcquirePermitOrQueue(k, "w1", 1, LONG).isAcquired())
+        assertThat(Calls.tryAcquirePermitOrQueue(backend, k, "w1", 1, LONG).isAcquired())
                 .isTrue();
         backend.leaveQueue(LeaseKind.PERMIT, k, "w2");
         assertThat(queued(k)).isZero();
-        backend.releasePermit(k, "w1");
+        Calls.releasePermit(backend, k, "w1");
         assertThat(next(named)).isEmpty();
         assertThat(lockNamed).as("lock subscribers hear no permit release").isEmpty();
     }
@@ -235,10 +238,11 @@ class PostgresWaitQueueIT {
         String k = key("off");
         try (JdbcBackend quiet =
                 builder().tablePrefix(prefix).notifications(false).build()) {
-            quiet.tryAcquire(k, "h", LONG);
-            assertThat(quiet.tryAcquireOrQueue(k, "w1", LONG).isAcquired()).isFalse();
+            Calls.tryAcquire(quiet, k, "h", LONG);
+            assertThat(Calls.tryAcquireOrQueue(quiet, k, "w1", LONG).isAcquired())
+                    .isFalse();
             assertThat(queued(k)).isZero();
-            assertThat(quiet.release(k, "h")).isTrue();
+            assertThat(Calls.release(quiet, k, "h")).isTrue();
         }
     }
 
@@ -252,9 +256,10 @@ class PostgresWaitQueueIT {
         try (JdbcBackend old = builder().tablePrefix(prefix).createSchema(false).build()) {
             BlockingQueue<String> named = new LinkedBlockingQueue<>();
             try (Subscription s = old.subscribe(LeaseKind.LOCK, k, next -> named.add(next == null ? "" : next))) {
-                old.tryAcquire(k, "h", LONG);
-                assertThat(old.tryAcquireOrQueue(k, "w1", LONG).isAcquired()).isFalse();
-                assertThat(old.release(k, "h")).isTrue();
+                Calls.tryAcquire(old, k, "h", LONG);
+                assertThat(Calls.tryAcquireOrQueue(old, k, "w1", LONG).isAcquired())
+                        .isFalse();
+                assertThat(Calls.release(old, k, "h")).isTrue();
                 assertThat(next(named)).isEmpty();
                 old.leaveQueue(LeaseKind.LOCK, k, "w1");
             }

@@ -24,14 +24,15 @@ public final class SqliteWorkerMain {
         String prefix = args[4];
         String key = args[5];
         int permits = Integer.parseInt(args[6]);
-        SimplePool pool = new SimplePool(url, new Properties(), 1, Duration.ofSeconds(30));
+        SimplePool pool =
+                new SimplePool(url, new Properties(), 1, Duration.ofSeconds(30), dev.locksmith.TimeSource.system());
         try (JdbcBackend backend = JdbcBackend.builder(pool).tablePrefix(prefix).build()) {
             ProcessContention.awaitGo(log, owner);
             int done = 0;
             while (done < rounds) {
                 AcquireResult r = permits > 0
-                        ? backend.tryAcquirePermit(key, owner, permits, Duration.ofSeconds(30))
-                        : backend.tryAcquire(key, owner, Duration.ofSeconds(30));
+                        ? Calls.tryAcquirePermit(backend, key, owner, permits, Duration.ofSeconds(30))
+                        : Calls.tryAcquire(backend, key, owner, Duration.ofSeconds(30));
                 if (!r.isAcquired()) {
                     Thread.sleep(1);
                     continue;
@@ -41,7 +42,7 @@ public final class SqliteWorkerMain {
                 // that the limit, not the database's write serialization, is what keeps them apart
                 Thread.sleep(permits > 0 ? 20 : 2);
                 ProcessContention.append(log, "exit " + r.fencingToken() + " " + owner);
-                if (!(permits > 0 ? backend.releasePermit(key, owner) : backend.release(key, owner))) {
+                if (!(permits > 0 ? Calls.releasePermit(backend, key, owner) : Calls.release(backend, key, owner))) {
                     throw new IllegalStateException("release of a held lock returned false");
                 }
                 done++;
