@@ -1,6 +1,5 @@
 package dev.locksmith.cli;
 
-import dev.locksmith.spi.support.Redaction;
 import java.io.PrintStream;
 import java.util.Map;
 
@@ -18,10 +17,10 @@ record Cli(PrintStream out, PrintStream err, Map<String, String> env, boolean tt
 
     /**
      * Prints one line on stderr, prefixed so people can tell whose message it is. Every message goes
-     * through {@link Redaction#mask}: a URI quoted in it, by us or by a driver, never shows a password.
+     * through {@link Connection#mask}: a URI quoted in it, by us or by a driver, never shows a password.
      */
     void warn(String message) {
-        err.println("locksmith: " + Redaction.mask(message));
+        err.println("locksmith: " + Connection.mask(message));
         err.flush();
     }
 }

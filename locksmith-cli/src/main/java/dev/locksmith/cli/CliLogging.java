@@ -1,6 +1,5 @@
 package dev.locksmith.cli;
 
-import dev.locksmith.spi.support.Redaction;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -79,8 +78,10 @@ final class CliLogging {
             if (record.getThrown() != null) {
                 line.append(": ").append(Connection.oneLine(record.getThrown()));
             }
-            String text = Redaction.mask(
-                    line.toString().replaceAll("\\s*\\R\\s*", " ").trim());
+            // masked before white space is folded, so that the store's URI is still found whole
+            String text = Connection.mask(line.toString())
+                    .replaceAll("\\s*\\R\\s*", " ")
+                    .trim();
             synchronized (this) {
                 if (!debug && text.equals(last)) {
                     return; // a store that stays down fails every renewal tick the same way
@@ -88,7 +89,7 @@ final class CliLogging {
                 last = text;
                 err.println(text);
                 if (debug && record.getThrown() != null) {
-                    err.print(Redaction.mask(stackTrace(record.getThrown())));
+                    err.print(Connection.mask(stackTrace(record.getThrown())));
                 }
                 err.flush();
             }

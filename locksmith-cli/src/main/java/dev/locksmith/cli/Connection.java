@@ -35,6 +35,9 @@ final class Connection {
         this.embeddedDefault = embeddedDefault;
     }
 
+    /** The store URI of the last connection made, which messages may quote: see {@link #mask}. */
+    private static volatile String lastUri;
+
     /** Adds the connection options to a command's parser. */
     static ArgParser options(ArgParser parser) {
         return parser.option(BACKEND, NAMESPACE, CONNECT_TIMEOUT);
@@ -67,6 +70,7 @@ final class Connection {
                 throw new UsageException(CONNECT_TIMEOUT + " must be positive, was 0");
             }
         }
+        lastUri = uri;
         return new Connection(uri, namespace, connectTimeout, home, embedded);
     }
 
@@ -102,6 +106,14 @@ final class Connection {
     String describe() {
         String shown = redact(uri);
         return embeddedDefault ? "embedded SQLite " + home.resolve("locks.db") : shown;
+    }
+
+    /**
+     * {@code text} with any password masked: the store URI of this command wherever the text quotes
+     * it whole (even a password with a space or a quote in it), and every other URI-looking part.
+     */
+    static String mask(String text) {
+        return Redaction.mask(text, lastUri);
     }
 
     /** {@code uri} with any password in it replaced by {@code ***}, in every form {@link Redaction} knows. */

@@ -1,7 +1,6 @@
 package dev.locksmith.cli;
 
 import dev.locksmith.LockException;
-import dev.locksmith.spi.support.Redaction;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -43,7 +42,7 @@ public final class Main {
             cli.warn("internal error: " + Connection.oneLine(e) + " ("
                     + e.getClass().getName() + ")");
             if (CliLogging.debug(cli.env())) {
-                cli.err().print(Redaction.mask(CliLogging.stackTrace(e)));
+                cli.err().print(Connection.mask(CliLogging.stackTrace(e)));
             }
             return Exit.SOFTWARE;
         }

@@ -120,17 +120,24 @@ class MainTest {
             "jdbc:h2:mem:x;USER=sa;PASSWORD=lspw",
             "nosuch://lsuser:lspw@127.0.0.1:1",
             "redis://lsuser:lspw@127.0.0.1:6420/ab c",
+            "redis://u:ls pw@127.0.0.1:1",
+            "redis://u:ls'pw@127.0.0.1:1/x",
+            "redis://u:ls\"pw@127.0.0.1:1/x",
+            "jdbc:postgresql://127.0.0.1:1/x?password=ls pw",
         };
         for (String backend : backends) {
             err.reset();
             int status = locksmith("list", "--connect-timeout", "2s", "--backend", backend);
             assertThat(status).as(backend).isIn(64, 69);
-            assertThat(err()).as(backend).startsWith("locksmith: ").doesNotContain("lspw", "pw@");
+            assertThat(err())
+                    .as(backend)
+                    .startsWith("locksmith: ")
+                    .doesNotContain("lspw", "pw@", "ls pw", "ls'pw", "ls\"pw");
             assertThat(err().lines()).as(backend).hasSize(1);
             err.reset();
             assertThat(locksmith("run", "--backend", backend, "--connect-timeout", "2s", "--name", "x", "--", "true"))
                     .isIn(64, 69);
-            assertThat(err()).as(backend).doesNotContain("lspw", "pw@");
+            assertThat(err()).as(backend).doesNotContain("lspw", "pw@", "ls pw", "ls'pw", "ls\"pw");
         }
     }
 

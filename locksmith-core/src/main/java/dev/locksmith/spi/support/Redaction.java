@@ -79,6 +79,23 @@ public final class Redaction {
     }
 
     /**
+     * {@code text} masked as {@link #mask(String)} does, after every occurrence of {@code uri} (the
+     * URI a store was given, which the text may quote) is replaced by {@link #maskUri maskUri(uri)}:
+     * this also hides passwords that hold white space or quotes, which end a URI among other words.
+     *
+     * @param uri the URI the caller knows of; null for none
+     */
+    public static String mask(String text, String uri) {
+        if (text == null) {
+            return null;
+        }
+        if (uri != null && !uri.isEmpty() && text.contains(uri)) {
+            text = text.replace(uri, maskUri(uri));
+        }
+        return mask(text);
+    }
+
+    /**
      * {@code uri}, the whole of which is one URI or JDBC URL, with its password masked. Unlike {@link
      * #mask}, white space or quotes do not end the URI.
      */

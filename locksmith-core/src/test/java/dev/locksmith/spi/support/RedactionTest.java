@@ -98,8 +98,20 @@ class RedactionTest {
         assertThat(Redaction.maskUri(uri)).doesNotContain("p w").doesNotContain("a b");
     }
 
+    @ParameterizedTest
+    @ValueSource(
+            strings = {"redis://u:p w@host", "redis://u:p'w@host/x", "redis://u:p\"w@h", "jdbc:h2:mem:x;PASSWORD=a b"})
+    void aKnownUriIsMaskedWhole(String uri) {
+        String message = "uri is not a valid URI: '" + uri + "' (Illegal character): at index 8: " + uri;
+        String masked = Redaction.mask(message, uri);
+        assertThat(masked).doesNotContain("p w", "p'w", "p\"w", "a b").contains(Redaction.MASK);
+        assertThat(Redaction.mask(message, null)).isEqualTo(Redaction.mask(message));
+        assertThat(Redaction.mask("nothing here", uri)).isEqualTo("nothing here");
+    }
+
     @org.junit.jupiter.api.Test
     void nullStaysNull() {
+        assertThat(Redaction.mask(null, "redis://x")).isNull();
         assertThat(Redaction.mask(null)).isNull();
         assertThat(Redaction.maskUri(null)).isNull();
     }
