@@ -29,10 +29,23 @@ final class JetStreamOps {
     static final String KV_OPERATION = "KV-Operation";
     /** API error: the key's last revision is not the expected one. */
     static final int WRONG_LAST_SEQUENCE = 10071;
+    /** The least time one operation is given, whatever bound the caller passed. */
+    static final Duration MIN_CALL_BOUND = Duration.ofMillis(250);
 
     private final Connection connection;
     private final TimeSource time;
     private final Duration defaultTimeout;
+    /** Requests waiting for a reply: failed at once when the connection drops (their reply is lost). */
+    private final java.util.Set<CompletableFuture<Message>> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** The connection dropped while a request waited: whether it was applied is unknown. */
+    static final class ConnectionLost extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        ConnectionLost() {
+            super("the NATS connection dropped while waiting for an answer", null, false, false);
+        }
+    }
 
     /** One entry as read: its revision, whether it is a delete or purge marker, its value. */
     record Entry(long revision, boolean deleted, byte[] value) {}
@@ -79,7 +92,9 @@ final class JetStreamOps {
 
     /** A deadline {@code bound} from now, or the default request timeout when {@code bound} is null. */
     Deadline deadline(Duration bound) {
-        return new Deadline(bound == null || bound.compareTo(defaultTimeout) > 0 ? defaultTimeout : bound);
+        Duration b = bound == null || bound.compareTo(defaultTimeout) > 0 ? defaultTimeout : bound;
+        // an operation is up to four round trips: on a loaded host 100 ms may not fit them
+        return new Deadline(b.compareTo(MIN_CALL_BOUND) < 0 ? MIN_CALL_BOUND : b);
     }
 
     static String subject(String bucket, String key) {
@@ -198,6 +213,10 @@ final class JetStreamOps {
             // closed, or disconnected with no reconnect buffer: nothing was sent
             throw new BackendException(name, "NATS connection is not available: " + e.getMessage(), e, true);
         }
+        inFlight.add(f);
+        if (connection.getStatus() != Connection.Status.CONNECTED) {
+            f.completeExceptionally(new ConnectionLost());
+        }
         try {
             return f.get(left.toNanos() + TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
@@ -210,11 +229,23 @@ final class JetStreamOps {
                     name, "NATS did not answer within " + left.toMillis() + " ms (" + connection.getStatus() + ")", e, true);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof ConnectionLost) {
+                throw new BackendException(name, cause.getMessage(), cause, true);
+            }
             String text = cause == null ? e.getMessage() : cause.toString();
             if (text != null && text.toLowerCase(java.util.Locale.ROOT).contains("no responders")) {
                 throw noJetStream(name, msg.getSubject());
             }
             throw new BackendException(name, "NATS request failed: " + text, cause, true);
+        } finally {
+            inFlight.remove(f);
+        }
+    }
+
+    /** Fails every request still waiting: the connection dropped, so their replies will not come. */
+    void connectionLost() {
+        for (CompletableFuture<Message> f : inFlight) {
+            f.completeExceptionally(new ConnectionLost());
         }
     }
 

@@ -24,6 +24,7 @@ import dev.locksmith.spi.WriteOutcome;
 import dev.locksmith.spi.support.FeedListeners;
 import dev.locksmith.spi.support.Ttls;
 import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValueManagement;
 import io.nats.client.KeyValueOptions;
@@ -89,6 +90,7 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
     private final FeedListeners listeners = new FeedListeners();
     private final NatsFeed feed;
     private volatile boolean closed;
+    private final ConnectionListener onDrop;
 
     private NatsBackend(Connection connection, NatsOptions options, TimeSource time, boolean ownsConnection) {
         this.connection = connection;
@@ -98,6 +100,12 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
         this.ops = new JetStreamOps(connection, time, options.requestTimeout());
         this.records = options.bucket();
         this.feed = new NatsFeed(connection, records, time, listeners);
+        this.onDrop = (conn, event) -> {
+            if (event == ConnectionListener.Events.DISCONNECTED || event == ConnectionListener.Events.CLOSED) {
+                ops.connectionLost();
+            }
+        };
+        connection.addConnectionListener(onDrop);
     }
 
     /**
@@ -304,7 +312,11 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
     }
 
     private static boolean unanswered(BackendException e) {
-        return e.isTransient() && (e.getCause() instanceof TimeoutException || e.getCause() instanceof CancellationException);
+        Throwable c = e.getCause();
+        return e.isTransient()
+                && (c instanceof TimeoutException
+                        || c instanceof CancellationException
+                        || c instanceof JetStreamOps.ConnectionLost);
     }
 
     // ---- operations ---------------------------------------------------------------------------
@@ -312,8 +324,10 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
     @Override
     public AcquireResult tryAcquire(AcquireRequest r) {
         String name = r.key();
-        Deadline d = ops.deadline(r.timeout());
         long leaseMs = leaseMillis(r.ttl());
+        // the first use of a lease length creates its bucket, bounded by requestTimeout, not by the call
+        leaseBucket(leaseMs);
+        Deadline d = ops.deadline(r.timeout());
         Duration granted = Duration.ofMillis(leaseMs);
         String rk = KeyNames.recordKey(r.kind(), r.key());
         for (int race = 0; race < MAX_RACES; race++) {
@@ -390,8 +404,9 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
     @Override
     public boolean extend(LeaseRef lease) {
         String name = lease.key();
-        Deadline d = ops.deadline(null);
         long leaseMs = leaseMillis(lease.ttl());
+        leaseBucket(leaseMs);
+        Deadline d = ops.deadline(null);
         String rk = KeyNames.recordKey(lease.kind(), lease.key());
         for (int race = 0; race < MAX_RACES; race++) {
             Read read = readRecord(rk, d, name);
@@ -589,6 +604,11 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
         }
         closed = true;
         feed.close();
+        try {
+            connection.removeConnectionListener(onDrop);
+        } catch (RuntimeException e) {
+            // closed already
+        }
         if (ownsConnection) {
             try {
                 connection.close();

@@ -33,7 +33,9 @@ import java.util.Set;
  */
 public final class NatsBackendProvider implements BackendProvider {
     private static final System.Logger LOG = System.getLogger(NatsBackendProvider.class.getName());
-    static final List<String> SETTINGS = List.of("bucket", "replicas", "requestTimeout", "tls");
+    static final List<String> SETTINGS = List.of("bucket", "replicas", "requestTimeout", "reconnectWait", "tls");
+    /** Default pause between reconnect attempts of the connection the provider opens. */
+    static final Duration DEFAULT_RECONNECT_WAIT = Duration.ofMillis(250);
 
     @Override
     public Set<String> schemes() {
@@ -41,7 +43,14 @@ public final class NatsBackendProvider implements BackendProvider {
     }
 
     /** What a URI says: servers, credentials, TLS and options. */
-    record Parsed(List<String> servers, String user, String password, String token, boolean tls, NatsOptions options) {}
+    record Parsed(
+            List<String> servers,
+            String user,
+            String password,
+            String token,
+            boolean tls,
+            Duration reconnectWait,
+            NatsOptions options) {}
 
     static Parsed parse(URI uri) {
         String shown = Redaction.maskUri(uri.toString());
@@ -106,7 +115,8 @@ public final class NatsBackendProvider implements BackendProvider {
         settings.value("bucket").ifPresent(b::bucket);
         b.replicas(settings.integer("replicas", NatsOptions.DEFAULT_REPLICAS, 1, 5));
         b.requestTimeout(settings.positiveDuration("requestTimeout", NatsOptions.DEFAULT_REQUEST_TIMEOUT));
-        return new Parsed(List.copyOf(servers), user, password, token, tls, b.build());
+        Duration reconnectWait = settings.positiveDuration("reconnectWait", DEFAULT_RECONNECT_WAIT);
+        return new Parsed(List.copyOf(servers), user, password, token, tls, reconnectWait, b.build());
     }
 
     @Override
@@ -120,7 +130,8 @@ public final class NatsBackendProvider implements BackendProvider {
                 // never send a lock request late: a publish while reconnecting fails at once
                 .reconnectBufferSize(0)
                 .maxReconnects(-1)
-                .reconnectWait(Duration.ofMillis(250))
+                .reconnectWait(p.reconnectWait())
+                .reconnectJitter(p.reconnectWait().dividedBy(4))
                 .errorListener(new QuietErrors())
                 .connectionListener(new LoggingListener());
         if (p.user() != null) {

@@ -21,7 +21,8 @@ class NatsConformanceIT extends Conformance {
 
     @Override
     protected Locksmith.Builder clientBuilderVia(int port) {
-        return Locksmith.builder().uri(NatsTestSupport.uri(port, BUCKET));
+        // jnats reconnects on its own timer: a short pause lets it follow the proxy being restored
+        return Locksmith.builder().uri(NatsTestSupport.uri(port, BUCKET) + "&reconnectWait=10ms");
     }
 
     @Override
