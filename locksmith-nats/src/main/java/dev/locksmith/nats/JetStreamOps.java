@@ -36,7 +36,8 @@ final class JetStreamOps {
     private final TimeSource time;
     private final Duration defaultTimeout;
     /** Requests waiting for a reply: failed at once when the connection drops (their reply is lost). */
-    private final java.util.Set<CompletableFuture<Message>> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<CompletableFuture<Message>> inFlight =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** The connection dropped while a request waited: whether it was applied is unknown. */
     static final class ConnectionLost extends Exception {
@@ -119,7 +120,8 @@ final class JetStreamOps {
         Headers h = reply.getHeaders();
         String seq = h == null ? null : h.getFirst("Nats-Sequence");
         if (seq == null) {
-            throw new BackendException(name, "NATS answered a read of " + bucket + "/" + key + " without a revision", null);
+            throw new BackendException(
+                    name, "NATS answered a read of " + bucket + "/" + key + " without a revision", null);
         }
         String op = h.getFirst(KV_OPERATION);
         boolean deleted = op != null && (op.equals("DEL") || op.equals("PURGE"));
@@ -133,7 +135,8 @@ final class JetStreamOps {
      * @param msgId a message id for JetStream's duplicate detection, or null
      * @throws Conflict if the key's last revision differs
      */
-    long compareAndSet(String bucket, String key, byte[] value, long expected, String msgId, Deadline deadline, String name)
+    long compareAndSet(
+            String bucket, String key, byte[] value, long expected, String msgId, Deadline deadline, String name)
             throws Conflict {
         Headers h = new Headers();
         h.put(EXPECTED_LAST_SUBJECT_SEQ, Long.toString(expected));
@@ -226,7 +229,10 @@ final class JetStreamOps {
         } catch (TimeoutException | CancellationException e) {
             f.cancel(true);
             throw new BackendException(
-                    name, "NATS did not answer within " + left.toMillis() + " ms (" + connection.getStatus() + ")", e, true);
+                    name,
+                    "NATS did not answer within " + left.toMillis() + " ms (" + connection.getStatus() + ")",
+                    e,
+                    true);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof ConnectionLost) {

@@ -41,8 +41,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -173,13 +173,15 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
                 .storageType(StorageType.File)
                 .maxHistoryPerKey(1)
                 .replicas(options.replicas())
-                .description(maxAge == null ? "Locksmith lock records" : "Locksmith leases of " + maxAge.toMillis() + " ms");
+                .description(
+                        maxAge == null ? "Locksmith lock records" : "Locksmith leases of " + maxAge.toMillis() + " ms");
         if (maxAge != null) {
             cfg.ttl(maxAge);
         }
         try {
-            KeyValueManagement kvm = connection.keyValueManagement(
-                    KeyValueOptions.builder().jsRequestTimeout(options.requestTimeout()).build());
+            KeyValueManagement kvm = connection.keyValueManagement(KeyValueOptions.builder()
+                    .jsRequestTimeout(options.requestTimeout())
+                    .build());
             try {
                 kvm.create(cfg.build());
             } catch (JetStreamApiException e) {
@@ -195,7 +197,9 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
                             e,
                             false);
                 }
-                LOG.log(System.Logger.Level.DEBUG, "bucket " + name + " exists with another configuration: " + e.getMessage());
+                LOG.log(
+                        System.Logger.Level.DEBUG,
+                        "bucket " + name + " exists with another configuration: " + e.getMessage());
             }
         } catch (JetStreamApiException e) {
             throw new BackendException(
@@ -272,7 +276,8 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
             expected = e.revision();
         }
         try {
-            long rev = ops.compareAndSet(bucket, g.id(), g.owner().getBytes(StandardCharsets.UTF_8), expected, null, d, name);
+            long rev = ops.compareAndSet(
+                    bucket, g.id(), g.owner().getBytes(StandardCharsets.UTF_8), expected, null, d, name);
             leaseRevisions.put(leaseCacheKey(g), rev);
             return true;
         } catch (Conflict c) {
@@ -287,7 +292,9 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
         try {
             ops.delete(leaseBucket(g.leaseMillis()), g.id(), d, name);
         } catch (BackendException e) {
-            LOG.log(System.Logger.Level.DEBUG, "could not remove lease key " + g.id() + " (it expires by itself): " + e.getMessage());
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "could not remove lease key " + g.id() + " (it expires by itself): " + e.getMessage());
         }
     }
 
@@ -307,7 +314,10 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
             return new Read(e.revision(), GrantRecord.decode(e.value()).resolved(e.revision()));
         } catch (RuntimeException ex) {
             throw new BackendException(
-                    name, "unreadable lock record " + recordKey + " in NATS bucket " + records + ": " + ex.getMessage(), ex, false);
+                    name,
+                    "unreadable lock record " + recordKey + " in NATS bucket " + records + ": " + ex.getMessage(),
+                    ex,
+                    false);
         }
     }
 
@@ -488,10 +498,15 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
         List<String> keys;
         try {
             keys = connection
-                    .keyValue(records, KeyValueOptions.builder().jsRequestTimeout(options.requestTimeout()).build())
+                    .keyValue(
+                            records,
+                            KeyValueOptions.builder()
+                                    .jsRequestTimeout(options.requestTimeout())
+                                    .build())
                     .keys();
         } catch (IOException | JetStreamApiException e) {
-            throw new BackendException(null, "cannot list the keys of NATS bucket " + records + ": " + e.getMessage(), e, true);
+            throw new BackendException(
+                    null, "cannot list the keys of NATS bucket " + records + ": " + e.getMessage(), e, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BackendException(null, "interrupted while listing NATS bucket " + records, e, false);
@@ -535,7 +550,8 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
                     break;
                 } catch (Conflict c) {
                     if (race >= MAX_RACES) {
-                        throw new BackendException(key, "forceRelease lost " + MAX_RACES + " races in a row on NATS", null, true);
+                        throw new BackendException(
+                                key, "forceRelease lost " + MAX_RACES + " races in a row on NATS", null, true);
                     }
                 }
             }
@@ -565,7 +581,9 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
             Read read = readRecord(rk, d, key);
             Grant mine = find(read.record(), owner);
             if (mine == null || mine.token() != fencingToken || !alive(mine, d, key)) {
-                return read.record().fence(read.revision()) > fencingToken ? WriteOutcome.STALE_TOKEN : WriteOutcome.NOT_HELD;
+                return read.record().fence(read.revision()) > fencingToken
+                        ? WriteOutcome.STALE_TOKEN
+                        : WriteOutcome.NOT_HELD;
             }
             String id = null;
             long ttlMs = 0;
@@ -576,7 +594,10 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
                 leaseRevisions.remove(id);
             }
             GrantRecord next = read.record()
-                    .with(false, read.record().maxPermits, read.record().grants,
+                    .with(
+                            false,
+                            read.record().maxPermits,
+                            read.record().grants,
                             new GrantRecord.Value(fencingToken, id, ttlMs, value.clone()));
             try {
                 ops.compareAndSet(records, rk, next.encode(), read.revision(), null, d, key);
