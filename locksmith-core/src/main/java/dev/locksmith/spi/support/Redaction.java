@@ -89,10 +89,13 @@ public final class Redaction {
         if (text == null) {
             return null;
         }
-        if (uri != null && !uri.isEmpty() && text.contains(uri)) {
-            text = text.replace(uri, maskUri(uri));
+        if (uri == null || uri.isEmpty() || !text.contains(uri)) {
+            return mask(text);
         }
-        return mask(text);
+        // the URI is set aside while the rest is masked, so that what follows it in the text is not
+        // taken for the rest of its password
+        String placeholder = "\u0000uri\u0000";
+        return mask(text.replace(uri, placeholder)).replace(placeholder, maskUri(uri));
     }
 
     /**
