@@ -49,7 +49,7 @@ class BadInputIT {
     @Test
     void readOnlyPostgresTransactionFailsClearlyAndHoldsNothing() throws Exception {
         String prefix = "ro" + UUID.randomUUID().toString().substring(0, 8) + "_";
-        String url = PostgresBackendIT.URL;
+        String url = TestDatabase.POSTGRES;
         try (JdbcBackend rw = JdbcBackend.builder(
                         new SimplePool(url, new Properties(), 1, TTL, dev.locksmith.TimeSource.system()))
                 .tablePrefix(prefix)

@@ -23,7 +23,7 @@ class PostgresHandOffIT extends HandOffContract {
     @Override
     protected Backend newBackend() {
         JdbcBackend backend = JdbcBackend.builder(new SimplePool(
-                        PostgresBackendIT.URL,
+                        TestDatabase.POSTGRES,
                         new Properties(),
                         4,
                         Duration.ofSeconds(10),
@@ -36,7 +36,7 @@ class PostgresHandOffIT extends HandOffContract {
 
     @Override
     protected void cleanUp(String namespace) {
-        try (Connection c = DriverManager.getConnection(PostgresBackendIT.URL);
+        try (Connection c = DriverManager.getConnection(TestDatabase.POSTGRES);
                 Statement s = c.createStatement()) {
             for (String t : tables) {
                 s.execute("DROP TABLE IF EXISTS " + t);

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * took out of the key's queue.
  */
 class PostgresWaitQueueIT {
-    private static final String URL = PostgresBackendIT.URL;
+    private static final String URL = TestDatabase.POSTGRES;
     private static final Duration LONG = Duration.ofSeconds(30);
 
     private String prefix;

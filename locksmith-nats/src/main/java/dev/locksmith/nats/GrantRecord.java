@@ -80,13 +80,26 @@ final class GrantRecord {
         b.append("max ").append(maxPermits).append('\n');
         b.append("fence ").append(fence).append('\n');
         for (Grant g : grants) {
-            b.append("g ").append(g.owner).append('\t').append(g.id).append('\t').append(g.leaseMillis)
-                    .append('\t').append(g.token).append('\n');
+            b.append("g ")
+                    .append(g.owner)
+                    .append('\t')
+                    .append(g.id)
+                    .append('\t')
+                    .append(g.leaseMillis)
+                    .append('\t')
+                    .append(g.token)
+                    .append('\n');
         }
         if (value != null) {
-            b.append("v ").append(value.token).append('\t').append(value.id == null ? "-" : value.id)
-                    .append('\t').append(value.ttlMillis).append('\t')
-                    .append(Base64.getEncoder().encodeToString(value.bytes)).append('\n');
+            b.append("v ")
+                    .append(value.token)
+                    .append('\t')
+                    .append(value.id == null ? "-" : value.id)
+                    .append('\t')
+                    .append(value.ttlMillis)
+                    .append('\t')
+                    .append(Base64.getEncoder().encodeToString(value.bytes))
+                    .append('\n');
         }
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }

@@ -35,8 +35,13 @@ final class JetStreamOps {
     private final Connection connection;
     private final TimeSource time;
     private final Duration defaultTimeout;
+    /** How long a call waits for a connection that is being re-established. */
+    private final Duration reconnectPatience;
+    /** Completes when the connection is up; replaced when it drops. */
+    private volatile CompletableFuture<Void> up = new CompletableFuture<>();
     /** Requests waiting for a reply: failed at once when the connection drops (their reply is lost). */
-    private final java.util.Set<CompletableFuture<Message>> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<CompletableFuture<Message>> inFlight =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** The connection dropped while a request waited: whether it was applied is unknown. */
     static final class ConnectionLost extends Exception {
@@ -88,6 +93,14 @@ final class JetStreamOps {
         this.connection = connection;
         this.time = time;
         this.defaultTimeout = defaultTimeout;
+        Duration rw = connection.getOptions().getReconnectWait();
+        Duration patience = rw == null ? Duration.ofSeconds(1) : rw.multipliedBy(4);
+        this.reconnectPatience = patience.compareTo(Duration.ofMillis(100)) < 0
+                ? Duration.ofMillis(100)
+                : patience.compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2) : patience;
+        if (connection.getStatus() == Connection.Status.CONNECTED) {
+            up.complete(null);
+        }
     }
 
     /** A deadline {@code bound} from now, or the default request timeout when {@code bound} is null. */
@@ -119,7 +132,8 @@ final class JetStreamOps {
         Headers h = reply.getHeaders();
         String seq = h == null ? null : h.getFirst("Nats-Sequence");
         if (seq == null) {
-            throw new BackendException(name, "NATS answered a read of " + bucket + "/" + key + " without a revision", null);
+            throw new BackendException(
+                    name, "NATS answered a read of " + bucket + "/" + key + " without a revision", null);
         }
         String op = h.getFirst(KV_OPERATION);
         boolean deleted = op != null && (op.equals("DEL") || op.equals("PURGE"));
@@ -133,7 +147,8 @@ final class JetStreamOps {
      * @param msgId a message id for JetStream's duplicate detection, or null
      * @throws Conflict if the key's last revision differs
      */
-    long compareAndSet(String bucket, String key, byte[] value, long expected, String msgId, Deadline deadline, String name)
+    long compareAndSet(
+            String bucket, String key, byte[] value, long expected, String msgId, Deadline deadline, String name)
             throws Conflict {
         Headers h = new Headers();
         h.put(EXPECTED_LAST_SUBJECT_SEQ, Long.toString(expected));
@@ -160,6 +175,17 @@ final class JetStreamOps {
             return publish(bucket, key, h, new byte[0], deadline, name);
         } catch (Conflict e) {
             throw new IllegalStateException("unconditional delete conflicted", e);
+        }
+    }
+
+    /** Puts a delete marker on {@code key} without waiting for the server; nothing if disconnected. */
+    void deleteNoWait(String bucket, String key) {
+        Headers h = new Headers();
+        h.put(KV_OPERATION, "DEL");
+        try {
+            connection.publish(subject(bucket, key), h, new byte[0]);
+        } catch (IllegalStateException e) {
+            // disconnected: the key expires by itself
         }
     }
 
@@ -205,6 +231,7 @@ final class JetStreamOps {
     }
 
     private Message request(Message msg, Deadline deadline, String name) {
+        awaitConnected(deadline, name);
         Duration left = deadline.left(name);
         CompletableFuture<Message> f;
         try {
@@ -226,7 +253,10 @@ final class JetStreamOps {
         } catch (TimeoutException | CancellationException e) {
             f.cancel(true);
             throw new BackendException(
-                    name, "NATS did not answer within " + left.toMillis() + " ms (" + connection.getStatus() + ")", e, true);
+                    name,
+                    "NATS did not answer within " + left.toMillis() + " ms (" + connection.getStatus() + ")",
+                    e,
+                    true);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof ConnectionLost) {
@@ -242,8 +272,50 @@ final class JetStreamOps {
         }
     }
 
+    /**
+     * While the connection is being re-established, a call waits for it, as for a pooled
+     * connection: at most {@link #reconnectPatience} and never past its deadline; then it fails,
+     * transient, with nothing sent.
+     */
+    private void awaitConnected(Deadline deadline, String name) {
+        Connection.Status status = connection.getStatus();
+        if (status == Connection.Status.CONNECTED) {
+            return;
+        }
+        if (status == Connection.Status.CLOSED) {
+            throw new BackendException(name, "the NATS connection is closed", null, false);
+        }
+        Duration left = deadline.left(name);
+        Duration wait = left.compareTo(reconnectPatience) < 0 ? left : reconnectPatience;
+        CompletableFuture<Void> u = up;
+        if (connection.getStatus() == Connection.Status.CONNECTED) {
+            return;
+        }
+        try {
+            u.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendException(name, "interrupted while waiting for the NATS connection", e, false);
+        } catch (TimeoutException | ExecutionException e) {
+            throw new BackendException(
+                    name,
+                    "the NATS connection is down (" + connection.getStatus() + "), waited " + wait.toMillis()
+                            + " ms for it to come back",
+                    null,
+                    true);
+        }
+    }
+
+    /** The connection is up again: calls waiting for it go on. */
+    void connectionUp() {
+        up.complete(null);
+    }
+
     /** Fails every request still waiting: the connection dropped, so their replies will not come. */
     void connectionLost() {
+        if (up.isDone()) {
+            up = new CompletableFuture<>();
+        }
         for (CompletableFuture<Message> f : inFlight) {
             f.completeExceptionally(new ConnectionLost());
         }

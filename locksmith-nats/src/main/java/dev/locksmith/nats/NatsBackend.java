@@ -41,8 +41,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -103,6 +103,10 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
         this.onDrop = (conn, event) -> {
             if (event == ConnectionListener.Events.DISCONNECTED || event == ConnectionListener.Events.CLOSED) {
                 ops.connectionLost();
+            } else if (event == ConnectionListener.Events.RECONNECTED
+                    || event == ConnectionListener.Events.CONNECTED
+                    || event == ConnectionListener.Events.RESUBSCRIBED) {
+                ops.connectionUp();
             }
         };
         connection.addConnectionListener(onDrop);
@@ -173,13 +177,15 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
                 .storageType(StorageType.File)
                 .maxHistoryPerKey(1)
                 .replicas(options.replicas())
-                .description(maxAge == null ? "Locksmith lock records" : "Locksmith leases of " + maxAge.toMillis() + " ms");
+                .description(
+                        maxAge == null ? "Locksmith lock records" : "Locksmith leases of " + maxAge.toMillis() + " ms");
         if (maxAge != null) {
             cfg.ttl(maxAge);
         }
         try {
-            KeyValueManagement kvm = connection.keyValueManagement(
-                    KeyValueOptions.builder().jsRequestTimeout(options.requestTimeout()).build());
+            KeyValueManagement kvm = connection.keyValueManagement(KeyValueOptions.builder()
+                    .jsRequestTimeout(options.requestTimeout())
+                    .build());
             try {
                 kvm.create(cfg.build());
             } catch (JetStreamApiException e) {
@@ -195,7 +201,9 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
                             e,
                             false);
                 }
-                LOG.log(System.Logger.Level.DEBUG, "bucket " + name + " exists with another configuration: " + e.getMessage());
+                LOG.log(
+                        System.Logger.Level.DEBUG,
+                        "bucket " + name + " exists with another configuration: " + e.getMessage());
             }
         } catch (JetStreamApiException e) {
             throw new BackendException(
@@ -233,10 +241,6 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    private static String leaseCacheKey(Grant g) {
-        return g.id();
-    }
-
     // ---- liveness -----------------------------------------------------------------------------
 
     /** Whether the server still holds the grant's lease key. */
@@ -260,40 +264,58 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
     /** Renews a grant's lease key if the server still has it; false once it expired or was removed. */
     private boolean renew(Grant g, Deadline d, String name) {
         String bucket = leaseBucket(g.leaseMillis());
-        Long known = leaseRevisions.get(leaseCacheKey(g));
-        long expected;
-        if (known != null) {
-            expected = known;
-        } else {
-            Entry e = ops.read(bucket, g.id(), d, name);
-            if (e == null || e.deleted()) {
-                return false;
-            }
-            expected = e.revision();
+        Long known = leaseRevisions.get(g.id());
+        if (known != null && casLease(g, bucket, known, d, name)) {
+            return true;
         }
+        // not renewed by this client before, or renewed elsewhere since: look at the key itself
+        Entry e = ops.read(bucket, g.id(), d, name);
+        if (e == null || e.deleted()) {
+            leaseRevisions.remove(g.id());
+            return false;
+        }
+        return casLease(g, bucket, e.revision(), d, name);
+    }
+
+    private boolean casLease(Grant g, String bucket, long expected, Deadline d, String name) {
         try {
-            long rev = ops.compareAndSet(bucket, g.id(), g.owner().getBytes(StandardCharsets.UTF_8), expected, null, d, name);
-            leaseRevisions.put(leaseCacheKey(g), rev);
+            long rev = ops.compareAndSet(
+                    bucket, g.id(), g.owner().getBytes(StandardCharsets.UTF_8), expected, null, d, name);
+            leaseRevisions.put(g.id(), rev);
             return true;
         } catch (Conflict c) {
-            leaseRevisions.remove(leaseCacheKey(g));
+            leaseRevisions.remove(g.id());
             return false;
         }
     }
 
-    /** Removes a lease key so that a stale renewal fails; best effort (it expires anyway). */
-    private void kill(Grant g, Deadline d, String name) {
-        leaseRevisions.remove(leaseCacheKey(g));
-        try {
-            ops.delete(leaseBucket(g.leaseMillis()), g.id(), d, name);
-        } catch (BackendException e) {
-            LOG.log(System.Logger.Level.DEBUG, "could not remove lease key " + g.id() + " (it expires by itself): " + e.getMessage());
-        }
+    /**
+     * Removes a lease key that no record names any more, without waiting for the server: every
+     * decision reads the record first, so the key only costs space until it expires by itself.
+     */
+    private void dropLease(Grant g) {
+        leaseRevisions.remove(g.id());
+        ops.deleteNoWait(leaseBucketName(records, g.leaseMillis()), g.id());
     }
 
     // ---- records ------------------------------------------------------------------------------
 
     private record Read(long revision, GrantRecord record) {}
+
+    /**
+     * The last record this client wrote or read per record key, so that a key it used before costs
+     * no read: a write based on it is a compare-and-set on its revision, and a stale entry only
+     * makes that write fail (then the record is read). Bounded; least recently used go first.
+     */
+    private final Map<String, Read> lastRecords =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<String, Read>(256, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Read> eldest) {
+                    return size() > 4096;
+                }
+            });
 
     private Read readRecord(String recordKey, Deadline d, String name) {
         Entry e = ops.read(records, recordKey, d, name);
@@ -307,7 +329,10 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
             return new Read(e.revision(), GrantRecord.decode(e.value()).resolved(e.revision()));
         } catch (RuntimeException ex) {
             throw new BackendException(
-                    name, "unreadable lock record " + recordKey + " in NATS bucket " + records + ": " + ex.getMessage(), ex, false);
+                    name,
+                    "unreadable lock record " + recordKey + " in NATS bucket " + records + ": " + ex.getMessage(),
+                    ex,
+                    false);
         }
     }
 
@@ -330,57 +355,78 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
         Deadline d = ops.deadline(r.timeout());
         Duration granted = Duration.ofMillis(leaseMs);
         String rk = KeyNames.recordKey(r.kind(), r.key());
-        for (int race = 0; race < MAX_RACES; race++) {
-            Read read = readRecord(rk, d, name);
-            List<Grant> kept = new ArrayList<>();
-            Grant mine = null;
-            for (Grant g : read.record().grants) {
-                if (g.owner().equals(r.owner())) {
-                    if (alive(g, d, name)) {
-                        mine = g;
-                    }
-                } else if (alive(g, d, name)) {
-                    kept.add(g);
+        String id = null; // the new grant's lease key, written once and used by every race
+        try {
+            for (int race = 0; race < MAX_RACES; race++) {
+                Read read = null;
+                if (race == 0) {
+                    Read known = lastRecords.get(rk);
+                    // a free record seen last (or, for a key never seen, none at all): try to write at once
+                    read = known == null
+                            ? new Read(0, GrantRecord.EMPTY)
+                            : known.record().grants.isEmpty() ? known : null;
                 }
-            }
-            if (mine == null && kept.size() >= r.maxPermits()) {
-                long shortest = Long.MAX_VALUE;
-                for (Grant g : kept) {
-                    shortest = Math.min(shortest, g.leaseMillis());
+                if (read == null) {
+                    read = readRecord(rk, d, name);
                 }
-                return AcquireResult.held(r.isLock() ? kept.get(0).owner() : null, Duration.ofMillis(shortest));
-            }
-            if (mine != null && mine.leaseMillis() == leaseMs) {
-                if (renew(mine, d, name)) {
-                    return AcquireResult.acquired(mine.token(), granted);
-                }
-                continue; // it expired meanwhile
-            }
-            String id = newId();
-            createLease(leaseMs, id, r.owner(), d, name);
-            Grant grant = new Grant(r.owner(), id, leaseMs, mine == null ? 0 : mine.token());
-            kept.add(grant);
-            GrantRecord next = read.record().with(false, r.maxPermits(), kept, read.record().value);
-            try {
-                long rev = ops.compareAndSet(records, rk, next.encode(), read.revision(), id, d, name);
-                if (mine != null) {
-                    kill(mine, d, name);
-                }
-                return AcquireResult.acquired(mine == null ? rev : mine.token(), granted);
-            } catch (Conflict c) {
-                leaseRevisions.remove(id);
-            } catch (BackendException e) {
-                if (unanswered(e)) {
-                    Long token = confirm(rk, id, name);
-                    if (token != null) {
-                        return AcquireResult.acquired(token, granted);
+                List<Grant> kept = new ArrayList<>();
+                Grant mine = null;
+                for (Grant g : read.record().grants) {
+                    if (g.owner().equals(r.owner())) {
+                        if (alive(g, d, name)) {
+                            mine = g;
+                        }
+                    } else if (alive(g, d, name)) {
+                        kept.add(g);
                     }
                 }
-                leaseRevisions.remove(id);
-                throw e;
+                if (mine == null && kept.size() >= r.maxPermits()) {
+                    long shortest = Long.MAX_VALUE;
+                    for (Grant g : kept) {
+                        shortest = Math.min(shortest, g.leaseMillis());
+                    }
+                    return AcquireResult.held(r.isLock() ? kept.get(0).owner() : null, Duration.ofMillis(shortest));
+                }
+                if (mine != null && mine.leaseMillis() == leaseMs) {
+                    if (renew(mine, d, name)) {
+                        return AcquireResult.acquired(mine.token(), granted);
+                    }
+                    continue; // it expired meanwhile
+                }
+                if (id == null) {
+                    id = newId();
+                    createLease(leaseMs, id, r.owner(), d, name);
+                }
+                Grant grant = new Grant(r.owner(), id, leaseMs, mine == null ? 0 : mine.token());
+                kept.add(grant);
+                GrantRecord next = read.record().with(false, r.maxPermits(), kept, read.record().value);
+                try {
+                    long rev = ops.compareAndSet(records, rk, next.encode(), read.revision(), id, d, name);
+                    lastRecords.put(rk, new Read(rev, next.resolved(rev)));
+                    if (mine != null) {
+                        dropLease(mine);
+                    }
+                    id = null; // in use
+                    return AcquireResult.acquired(mine == null ? rev : mine.token(), granted);
+                } catch (Conflict c) {
+                    lastRecords.remove(rk);
+                } catch (BackendException e) {
+                    if (unanswered(e)) {
+                        Long token = confirm(rk, id, name);
+                        if (token != null) {
+                            id = null;
+                            return AcquireResult.acquired(token, granted);
+                        }
+                    }
+                    throw e;
+                }
+            }
+            return AcquireResult.held(null, null);
+        } finally {
+            if (id != null) {
+                dropLease(new Grant(r.owner(), id, leaseMs, 0));
             }
         }
-        return AcquireResult.held(null, null);
     }
 
     /**
@@ -427,8 +473,9 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
             grants.replaceAll(g -> g == mine ? new Grant(mine.owner(), id, leaseMs, mine.token()) : g);
             GrantRecord next = read.record().with(false, read.record().maxPermits, grants, read.record().value);
             try {
-                ops.compareAndSet(records, rk, next.encode(), read.revision(), null, d, name);
-                kill(mine, d, name);
+                long rev = ops.compareAndSet(records, rk, next.encode(), read.revision(), null, d, name);
+                lastRecords.put(rk, new Read(rev, next.resolved(rev)));
+                dropLease(mine);
                 return true;
             } catch (Conflict c) {
                 leaseRevisions.remove(id);
@@ -451,7 +498,8 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
         Deadline d = ops.deadline(null);
         String rk = KeyNames.recordKey(kind, key);
         for (int race = 0; race < MAX_RACES; race++) {
-            Read read = readRecord(rk, d, key);
+            Read known = race == 0 ? lastRecords.get(rk) : null;
+            Read read = known != null && find(known.record(), owner) != null ? known : readRecord(rk, d, key);
             Grant mine = find(read.record(), owner);
             if (mine == null) {
                 return false;
@@ -460,11 +508,12 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
             rest.remove(mine);
             GrantRecord next = read.record().with(true, read.record().maxPermits, rest, read.record().value);
             try {
-                ops.compareAndSet(records, rk, next.encode(), read.revision(), null, d, key);
-                kill(mine, d, key);
+                long rev = ops.compareAndSet(records, rk, next.encode(), read.revision(), null, d, key);
+                lastRecords.put(rk, new Read(rev, next.resolved(rev)));
+                dropLease(mine);
                 return true;
             } catch (Conflict c) {
-                // a concurrent change of the record: read it again
+                lastRecords.remove(rk);
             }
         }
         throw new BackendException(key, "release lost " + MAX_RACES + " races in a row on NATS", null, true);
@@ -488,10 +537,15 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
         List<String> keys;
         try {
             keys = connection
-                    .keyValue(records, KeyValueOptions.builder().jsRequestTimeout(options.requestTimeout()).build())
+                    .keyValue(
+                            records,
+                            KeyValueOptions.builder()
+                                    .jsRequestTimeout(options.requestTimeout())
+                                    .build())
                     .keys();
         } catch (IOException | JetStreamApiException e) {
-            throw new BackendException(null, "cannot list the keys of NATS bucket " + records + ": " + e.getMessage(), e, true);
+            throw new BackendException(
+                    null, "cannot list the keys of NATS bucket " + records + ": " + e.getMessage(), e, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BackendException(null, "interrupted while listing NATS bucket " + records, e, false);
@@ -528,14 +582,19 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
                     }
                 }
                 GrantRecord next = read.record().with(true, read.record().maxPermits, List.of(), read.record().value);
+                for (Grant g : read.record().grants) {
+                    leaseRevisions.remove(g.id());
+                    ops.delete(leaseBucket(g.leaseMillis()), g.id(), d, key);
+                }
                 try {
-                    ops.compareAndSet(records, rk, next.encode(), read.revision(), null, d, key);
-                    read.record().grants.forEach(g -> kill(g, d, key));
+                    long rev = ops.compareAndSet(records, rk, next.encode(), read.revision(), null, d, key);
+                    lastRecords.put(rk, new Read(rev, next.resolved(rev)));
                     removed.addAll(live);
                     break;
                 } catch (Conflict c) {
                     if (race >= MAX_RACES) {
-                        throw new BackendException(key, "forceRelease lost " + MAX_RACES + " races in a row on NATS", null, true);
+                        throw new BackendException(
+                                key, "forceRelease lost " + MAX_RACES + " races in a row on NATS", null, true);
                     }
                 }
             }
@@ -565,7 +624,9 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
             Read read = readRecord(rk, d, key);
             Grant mine = find(read.record(), owner);
             if (mine == null || mine.token() != fencingToken || !alive(mine, d, key)) {
-                return read.record().fence(read.revision()) > fencingToken ? WriteOutcome.STALE_TOKEN : WriteOutcome.NOT_HELD;
+                return read.record().fence(read.revision()) > fencingToken
+                        ? WriteOutcome.STALE_TOKEN
+                        : WriteOutcome.NOT_HELD;
             }
             String id = null;
             long ttlMs = 0;
@@ -576,10 +637,14 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
                 leaseRevisions.remove(id);
             }
             GrantRecord next = read.record()
-                    .with(false, read.record().maxPermits, read.record().grants,
+                    .with(
+                            false,
+                            read.record().maxPermits,
+                            read.record().grants,
                             new GrantRecord.Value(fencingToken, id, ttlMs, value.clone()));
             try {
-                ops.compareAndSet(records, rk, next.encode(), read.revision(), null, d, key);
+                long rev = ops.compareAndSet(records, rk, next.encode(), read.revision(), null, d, key);
+                lastRecords.put(rk, new Read(rev, next.resolved(rev)));
                 return WriteOutcome.WRITTEN;
             } catch (Conflict c) {
                 // read again

@@ -61,11 +61,13 @@ public final class NatsBackendProvider implements BackendProvider {
         String authority = uri.getRawAuthority();
         if (authority == null || authority.isEmpty()) {
             throw new IllegalArgumentException(
-                    "uri must look like nats://host:4222 (several servers: nats://host1:4222,host2:4222), was " + shown);
+                    "uri must look like nats://host:4222 (several servers: nats://host1:4222,host2:4222), was "
+                            + shown);
         }
         String path = uri.getRawPath();
         if (path != null && !path.isEmpty() && !path.equals("/")) {
-            throw new IllegalArgumentException("a NATS uri has no path (use ?bucket=name for the bucket), was " + shown);
+            throw new IllegalArgumentException(
+                    "a NATS uri has no path (use ?bucket=name for the bucket), was " + shown);
         }
         String user = null;
         String password = null;
@@ -153,8 +155,8 @@ public final class NatsBackendProvider implements BackendProvider {
         } catch (AuthenticationException e) {
             throw new BackendException(
                     null,
-                    "NATS refused the credentials of " + shown
-                            + ": check user:password@ or token@ in the uri (" + Redaction.mask(e.getMessage()) + ")",
+                    "NATS refused the credentials of " + shown + ": check user:password@ or token@ in the uri ("
+                            + Redaction.mask(e.getMessage()) + ")",
                     e,
                     false);
         } catch (IOException e) {
@@ -163,10 +165,11 @@ public final class NatsBackendProvider implements BackendProvider {
             throw new BackendException(
                     null,
                     auth
-                            ? "NATS refused the credentials of " + shown + ": check user:password@ or token@ in the uri ("
-                                    + msg + ")"
-                            : "cannot connect to NATS at " + shown + " within " + context.connectTimeout().toMillis()
-                                    + " ms: is nats-server running there? (" + msg + ")",
+                            ? "NATS refused the credentials of " + shown
+                                    + ": check user:password@ or token@ in the uri (" + msg + ")"
+                            : "cannot connect to NATS at " + shown + " within "
+                                    + context.connectTimeout().toMillis() + " ms: is nats-server running there? (" + msg
+                                    + ")",
                     e,
                     !auth);
         } catch (InterruptedException e) {

@@ -76,7 +76,8 @@ final class NatsFeed extends ReconnectingListener {
             if (kind == null) {
                 return;
             }
-            boolean released = entry.getOperation() != KeyValueOperation.PUT || GrantRecord.releasedFlag(entry.getValue());
+            boolean released =
+                    entry.getOperation() != KeyValueOperation.PUT || GrantRecord.releasedFlag(entry.getValue());
             if (!released) {
                 return;
             }

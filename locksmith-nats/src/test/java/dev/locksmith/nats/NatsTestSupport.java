@@ -28,7 +28,8 @@ final class NatsTestSupport {
 
     /** A bucket prefix of its own for one test class. */
     static String randomBucket() {
-        return "lsit-" + UUID.randomUUID().toString().replace("-", "").substring(0, 10).toLowerCase(Locale.ROOT);
+        return "lsit-"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 10).toLowerCase(Locale.ROOT);
     }
 
     static String uri(int port, String bucket) {
@@ -123,7 +124,13 @@ final class NatsTestSupport {
 
         Server start() {
             List<String> cmd = new ArrayList<>(List.of(
-                    "nats-server", "-a", HOST, "-p", Integer.toString(port), "-sd", dir.resolve("store").toString()));
+                    "nats-server",
+                    "-a",
+                    HOST,
+                    "-p",
+                    Integer.toString(port),
+                    "-sd",
+                    dir.resolve("store").toString()));
             cmd.addAll(extraArgs);
             try {
                 process = new ProcessBuilder(cmd)
@@ -131,12 +138,14 @@ final class NatsTestSupport {
                         .redirectOutput(dir.resolve("server.log").toFile())
                         .start();
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot start nats-server (is it installed? scripts/services.sh start)", e);
+                throw new UncheckedIOException(
+                        "cannot start nats-server (is it installed? scripts/services.sh start)", e);
             }
             long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
             while (!answers(port)) {
                 if (System.nanoTime() > end || !process.isAlive()) {
-                    throw new IllegalStateException("nats-server did not start on port " + port + "; see " + dir.resolve("server.log"));
+                    throw new IllegalStateException(
+                            "nats-server did not start on port " + port + "; see " + dir.resolve("server.log"));
                 }
                 pause(20);
             }

@@ -23,8 +23,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * <p>Settings: {@code keyPrefix}, {@code socketTimeout}, {@code connectTimeout}, {@code
  * maxConnections}, {@code waitMarkerSlack}, {@code handOffWindow}, {@code durableTokens}, {@code replicaAcks}, {@code
  * replicaAckTimeout}, {@code shardedPubSub} ({@code auto}, {@code on} or {@code off}; {@code on} needs a
- * cluster), {@code cluster}, {@code clientName}; see {@link RedisOptions}. Durations are written {@code 500ms}, {@code 2s}, {@code 1m}
- * or ISO-8601 ({@code PT2S}).
+ * cluster), {@code cluster}, {@code clientName}; see {@link RedisOptions}. Values follow {@link
+ * dev.locksmith.spi.support.Settings}: durations {@code 500ms}, {@code 2s}, {@code 1m30s} or ISO-8601
+ * ({@code PT2S}), a bare number being milliseconds. No message shows a password.
  *
  * <p>TLS settings, only on {@code rediss://}; without them the JVM's default trust store (and key
  * store, if the {@code javax.net.ssl.*} system properties name one) is used:

@@ -516,6 +516,16 @@ abstract class AbstractRedisBackendTests {
                 .hasMessageContaining("maxPermits");
     }
 
+    @Test
+    void aTtlTooLongForRedisNeverOverflows() {
+        // the engine rejects TTLs over its documented maximum first; the store itself saturates
+        // the milliseconds and lets Redis refuse them, and never throws ArithmeticException
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(
+                () -> backend.tryAcquire(key(), "a", Duration.ofSeconds(Long.MAX_VALUE)));
+        assertThat(t).isInstanceOf(dev.locksmith.BackendException.class);
+        assertThat(((dev.locksmith.BackendException) t).isTransient()).isFalse();
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -119,6 +119,29 @@ class RedisBackendProviderTest {
     }
 
     @Test
+    void everyDurationFormTheUriTookBeforeStillParses() {
+        assertThat(parse("redis://h?socketTimeout=500").options.socketTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(parse("redis://h?socketTimeout=500ms").options.socketTimeout())
+                .isEqualTo(Duration.ofMillis(500));
+        assertThat(parse("redis://h?socketTimeout=3s").options.socketTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(parse("redis://h?socketTimeout=1m").options.socketTimeout()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(parse("redis://h?socketTimeout=PT2S").options.socketTimeout())
+                .isEqualTo(Duration.ofSeconds(2));
+        assertThat(parse("redis://h?socketTimeout=pt2s").options.socketTimeout())
+                .isEqualTo(Duration.ofSeconds(2));
+        assertThat(parse("redis://h?socketTimeout=%202s%20").options.socketTimeout())
+                .isEqualTo(Duration.ofSeconds(2));
+        assertThat(parse("redis://h?handOffWindow=0").options.handOffWindow()).isZero();
+        assertThat(parse("redis://h?connectTimeout=1500").connectTimeout).isEqualTo(Duration.ofMillis(1500));
+        // and the new grammar's forms
+        assertThat(parse("redis://h?waitMarkerSlack=1m30s").options.waitMarkerSlack())
+                .isEqualTo(Duration.ofSeconds(90));
+        assertThat(parse("redis://h?durableTokens").options.durableTokens()).isTrue();
+        assertThat(parse("redis://h?durableTokens=FALSE").options.durableTokens())
+                .isFalse();
+    }
+
+    @Test
     void registeredForItsSchemes() {
         assertThat(new RedisBackendProvider().schemes()).containsExactlyInAnyOrder("redis", "rediss", "redis-sentinel");
         assertThat(java.util.ServiceLoader.load(dev.locksmith.spi.BackendProvider.class).stream()

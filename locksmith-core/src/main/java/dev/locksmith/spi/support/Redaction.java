@@ -89,10 +89,13 @@ public final class Redaction {
         if (text == null) {
             return null;
         }
-        if (uri != null && !uri.isEmpty() && text.contains(uri)) {
-            text = text.replace(uri, maskUri(uri));
+        if (uri == null || uri.isEmpty() || !text.contains(uri)) {
+            return mask(text);
         }
-        return mask(text);
+        // the URI is set aside while the rest is masked, so that what follows it in the text is not
+        // taken for the rest of its password
+        String placeholder = "\u0000uri\u0000";
+        return mask(text.replace(uri, placeholder)).replace(placeholder, maskUri(uri));
     }
 
     /**
@@ -166,7 +169,13 @@ public final class Redaction {
     }
 
     private static String maskParameters(String text, Pattern passwordParameter) {
-        String masked = passwordParameter.matcher(text).replaceAll("$1$2=" + Matcher.quoteReplacement(MASK));
+        String masked = passwordParameter.matcher(text).replaceAll(m -> {
+            String value = m.group(3);
+            // masked already, followed by punctuation of the message: keep the punctuation
+            boolean done = value.startsWith(MASK)
+                    && (value.length() == MASK.length() || ")]:,.".indexOf(value.charAt(MASK.length())) >= 0);
+            return Matcher.quoteReplacement(m.group(1) + m.group(2) + "=" + (done ? value : MASK));
+        });
         return ORACLE.matcher(masked).replaceAll("$1" + Matcher.quoteReplacement(MASK) + "@");
     }
 }

@@ -110,6 +110,22 @@ class RedactionTest {
     }
 
     @org.junit.jupiter.api.Test
+    void whatFollowsAKnownUriStays() {
+        String uri = "jdbc:postgresql://h:1/x?user=u&password=lspw";
+        assertThat(Redaction.mask("backend unavailable (" + uri + "): cannot open " + uri + ": refused", uri))
+                .isEqualTo("backend unavailable (jdbc:postgresql://h:1/x?user=u&password=***): cannot open"
+                        + " jdbc:postgresql://h:1/x?user=u&password=***: refused");
+    }
+
+    @org.junit.jupiter.api.Test
+    void maskingTwiceChangesNothing() {
+        String once = "backend unavailable (jdbc:postgresql://h:1/x?user=u&password=***): cannot open"
+                + " jdbc:postgresql://h:1/x?password=***: refused";
+        assertThat(Redaction.mask(once)).isEqualTo(once);
+        assertThat(Redaction.mask("(password=***secret)")).isEqualTo("(password=***");
+    }
+
+    @org.junit.jupiter.api.Test
     void nullStaysNull() {
         assertThat(Redaction.mask(null, "redis://x")).isNull();
         assertThat(Redaction.mask(null)).isNull();
