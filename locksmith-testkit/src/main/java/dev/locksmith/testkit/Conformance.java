@@ -59,18 +59,8 @@ public abstract class Conformance {
     @Nested
     class Locks extends LockContract {
         @Override
-        protected Locksmith.Builder clientBuilder() {
-            return Conformance.this.clientBuilder();
-        }
-
-        @Override
-        protected Duration shortTtl() {
-            return Conformance.this.shortTtl();
-        }
-
-        @Override
-        protected void cleanUp(String namespace) {
-            Conformance.this.cleanUp(namespace);
+        Conformance conformance() {
+            return Conformance.this;
         }
 
         @Override
@@ -82,54 +72,24 @@ public abstract class Conformance {
     @Nested
     class Expiry extends ExpiryContract {
         @Override
-        protected Locksmith.Builder clientBuilder() {
-            return Conformance.this.clientBuilder();
-        }
-
-        @Override
-        protected Duration shortTtl() {
-            return Conformance.this.shortTtl();
-        }
-
-        @Override
-        protected void cleanUp(String namespace) {
-            Conformance.this.cleanUp(namespace);
+        Conformance conformance() {
+            return Conformance.this;
         }
     }
 
     @Nested
     class Notifications extends NotificationContract {
         @Override
-        protected Locksmith.Builder clientBuilder() {
-            return Conformance.this.clientBuilder();
-        }
-
-        @Override
-        protected Duration shortTtl() {
-            return Conformance.this.shortTtl();
-        }
-
-        @Override
-        protected void cleanUp(String namespace) {
-            Conformance.this.cleanUp(namespace);
+        Conformance conformance() {
+            return Conformance.this;
         }
     }
 
     @Nested
     class Semaphores extends SemaphoreContract {
         @Override
-        protected Locksmith.Builder clientBuilder() {
-            return Conformance.this.clientBuilder();
-        }
-
-        @Override
-        protected Duration shortTtl() {
-            return Conformance.this.shortTtl();
-        }
-
-        @Override
-        protected void cleanUp(String namespace) {
-            Conformance.this.cleanUp(namespace);
+        Conformance conformance() {
+            return Conformance.this;
         }
 
         @Override
@@ -141,18 +101,8 @@ public abstract class Conformance {
     @Nested
     class GuardedState extends GuardedStateContract {
         @Override
-        protected Locksmith.Builder clientBuilder() {
-            return Conformance.this.clientBuilder();
-        }
-
-        @Override
-        protected Duration shortTtl() {
-            return Conformance.this.shortTtl();
-        }
-
-        @Override
-        protected void cleanUp(String namespace) {
-            Conformance.this.cleanUp(namespace);
+        Conformance conformance() {
+            return Conformance.this;
         }
 
         @Override
@@ -164,49 +114,32 @@ public abstract class Conformance {
     @Nested
     class BadInput extends BadInputContract {
         @Override
-        protected Locksmith.Builder clientBuilder() {
-            return Conformance.this.clientBuilder();
-        }
-
-        @Override
-        protected Duration shortTtl() {
-            return Conformance.this.shortTtl();
-        }
-
-        @Override
-        protected void cleanUp(String namespace) {
-            Conformance.this.cleanUp(namespace);
+        Conformance conformance() {
+            return Conformance.this;
         }
     }
 
     @Nested
     class Closing extends CloseContract {
         @Override
-        protected Locksmith.Builder clientBuilder() {
-            return Conformance.this.clientBuilder();
+        Conformance conformance() {
+            return Conformance.this;
         }
+    }
 
+    @Nested
+    class Losses extends LossContract {
         @Override
-        protected Duration shortTtl() {
-            return Conformance.this.shortTtl();
-        }
-
-        @Override
-        protected void cleanUp(String namespace) {
-            Conformance.this.cleanUp(namespace);
+        Conformance conformance() {
+            return Conformance.this;
         }
     }
 
     @Nested
     class TransientFailures extends TransientFailureContract {
         @Override
-        protected Locksmith.Builder clientBuilder() {
-            return Conformance.this.clientBuilder();
-        }
-
-        @Override
-        protected void cleanUp(String namespace) {
-            Conformance.this.cleanUp(namespace);
+        Conformance conformance() {
+            return Conformance.this;
         }
 
         @Override
@@ -217,24 +150,6 @@ public abstract class Conformance {
         @Override
         protected Locksmith.Builder clientBuilderVia(int port) {
             return Conformance.this.clientBuilderVia(port);
-        }
-    }
-
-    @Nested
-    class Losses extends LossContract {
-        @Override
-        protected Locksmith.Builder clientBuilder() {
-            return Conformance.this.clientBuilder();
-        }
-
-        @Override
-        protected Duration shortTtl() {
-            return Conformance.this.shortTtl();
-        }
-
-        @Override
-        protected void cleanUp(String namespace) {
-            Conformance.this.cleanUp(namespace);
         }
     }
 }

@@ -25,19 +25,37 @@ public abstract class LocksmithContract {
     private final List<Locksmith> clients = new CopyOnWriteArrayList<>();
     private String namespace;
 
+    /**
+     * The store configuration this contract runs against when it is nested in a {@link
+     * Conformance} class (which then answers the hooks below); {@code null} for a contract
+     * subclassed on its own, which overrides the hooks itself.
+     */
+    Conformance conformance() {
+        return null;
+    }
+
     /** A builder with {@code uri(...)} or {@code backend(...)} set; the testkit sets the namespace. */
-    protected abstract Locksmith.Builder clientBuilder();
+    protected Locksmith.Builder clientBuilder() {
+        if (conformance() == null) {
+            throw new IllegalStateException(getClass().getName() + " must override clientBuilder()");
+        }
+        return conformance().clientBuilder();
+    }
 
     /**
      * A lease short enough to wait out in a test, long enough for the store to grant and renew it
      * reliably. Stores with coarse TTLs (whole seconds) override it.
      */
     protected Duration shortTtl() {
-        return Duration.ofMillis(500);
+        return conformance() == null ? Duration.ofMillis(500) : conformance().shortTtl();
     }
 
     /** Called after each test with its namespace, for stores that keep keys (such as fencing counters). */
-    protected void cleanUp(String namespace) {}
+    protected void cleanUp(String namespace) {
+        if (conformance() != null) {
+            conformance().cleanUp(namespace);
+        }
+    }
 
     /** How much slower than a fast local machine this run may be; scales every bounded wait. */
     protected double timeScale() {
