@@ -3,6 +3,7 @@ package dev.locksmith.jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Objects;
 import javax.sql.DataSource;
 
 /** Where the backend gets its connections: the user's {@code DataSource}, or a pool it owns. */
@@ -15,14 +16,17 @@ interface ConnectionSource extends AutoCloseable {
     void giveBack(Connection connection, boolean broken);
 
     /** A connection for the backend's exclusive, long use (the PostgreSQL listener). */
-    Connection openDedicated() throws SQLException;
+    default Connection openDedicated() throws SQLException {
+        return borrow(null);
+    }
 
     /** Closes what this source created; never the user's {@code DataSource}. */
     @Override
-    void close();
+    default void close() {}
 
     /** The user's {@code DataSource}: borrowed connections go back through {@code close()}. */
     static ConnectionSource of(DataSource dataSource) {
+        Objects.requireNonNull(dataSource, "dataSource");
         return new ConnectionSource() {
             @Override
             public Connection borrow(Duration timeout) throws SQLException {
@@ -33,14 +37,6 @@ interface ConnectionSource extends AutoCloseable {
             public void giveBack(Connection connection, boolean broken) {
                 SqlExecutor.closeQuietly(connection);
             }
-
-            @Override
-            public Connection openDedicated() throws SQLException {
-                return dataSource.getConnection();
-            }
-
-            @Override
-            public void close() {}
         };
     }
 }

@@ -15,7 +15,8 @@ import java.util.Locale;
  * The SQL of one database for one table prefix, and what differs between databases: one subclass
  * per database, and no other class asks which database it is. Every time value in the tables is a
  * count of milliseconds since the epoch by the database's clock ({@link #now}), so that expiry is
- * judged by the server and every database keeps millisecond precision.
+ * judged by the server and every database keeps millisecond precision. Statements are fields; the
+ * comment before each names its parameters.
  */
 abstract class Dialect {
     final String name;
@@ -25,12 +26,74 @@ abstract class Dialect {
     /** The database's current time in epoch milliseconds, as an SQL expression. */
     final String now;
 
+    /**
+     * Takes a free, expired or own lock (owner, owner, owner, ttlMs, key, owner). A new grant takes
+     * {@code fence + 1}; the same live owner keeps its token. MariaDB/MySQL assign left to right:
+     * token and fence read the old owner and expiry, which are assigned last.
+     */
+    final String acquireUpdate;
+    // key, owner, ttlMs: the row of a never-seen key as a grant with token 1 / key, maxPermits: no grant
+    final String insertLock;
+    final String insertFence;
+    // key -> owner, remaining ms
+    final String selectHolder;
+    // key -> token
+    final String selectLockToken;
+    final String selectFence;
+    final String selectMaxPermits;
+    final String selectStateToken;
+    // key -> owner, token, remaining ms
+    final String inspectLock;
+    final String selectPermits;
+    // key: lock the counter row for the transaction (a write: SQLite takes its write lock first)
+    final String lockFence;
+    // maxPermits, key: the same, recording the semaphore's limit
+    final String lockFenceSettingMax;
+    // key
+    final String bumpFence;
+    final String deleteExpiredPermits;
+    final String clearLock;
+    final String deletePermits;
+    // key, owner, token, ttlMs
+    final String insertPermit;
+    // key -> value, token
+    final String readState;
+    // key, owner, token: the guard of writeState
+    final String guard;
+
     Dialect(String name, String prefix, String now) {
         this.name = name;
         this.locks = prefix + "locks";
         this.permits = prefix + "permits";
         this.state = prefix + "state";
         this.now = now;
+        String live = " AND expires_at > " + now;
+        acquireUpdate = "UPDATE " + locks + " SET token = CASE WHEN owner = ?" + live + " THEN token ELSE fence + 1"
+                + " END, fence = CASE WHEN owner = ?" + live
+                + " THEN fence ELSE fence + 1 END, owner = ?, expires_at = "
+                + now + " + ? WHERE name = ? AND (owner IS NULL OR expires_at <= " + now + " OR owner = ?)";
+        String lockColumns = locks + " (name, owner, token, fence, expires_at, max_permits)";
+        insertLock = insertIfAbsent(lockColumns, "?, ?, 1, 1, " + now + " + ?, 0");
+        insertFence = insertIfAbsent(lockColumns, "?, NULL, 0, 0, 0, ?");
+        selectHolder = "SELECT owner, expires_at - " + now + " FROM " + locks + " WHERE name = ?";
+        selectLockToken = "SELECT token FROM " + locks + " WHERE name = ?";
+        selectFence = "SELECT fence FROM " + locks + " WHERE name = ?";
+        selectMaxPermits = "SELECT max_permits FROM " + locks + " WHERE name = ?";
+        selectStateToken = "SELECT token FROM " + state + " WHERE name = ?";
+        inspectLock = "SELECT owner, token, expires_at - " + now + " FROM " + locks + " WHERE name = ? AND owner IS NOT"
+                + " NULL" + live;
+        selectPermits = "SELECT owner, token, expires_at - " + now + " FROM " + permits + " WHERE name = ?" + live
+                + " ORDER BY token";
+        lockFence = "UPDATE " + locks + " SET max_permits = max_permits WHERE name = ?";
+        lockFenceSettingMax = "UPDATE " + locks + " SET max_permits = ? WHERE name = ?";
+        bumpFence = "UPDATE " + locks + " SET fence = fence + 1 WHERE name = ?";
+        deleteExpiredPermits = "DELETE FROM " + permits + " WHERE name = ? AND expires_at <= " + now;
+        clearLock = "UPDATE " + locks + " SET owner = NULL, expires_at = 0 WHERE name = ?";
+        deletePermits = "DELETE FROM " + permits + " WHERE name = ?";
+        insertPermit = "INSERT INTO " + permits + " (name, owner, token, expires_at) VALUES (?, ?, ?, " + now + " + ?)";
+        readState = "SELECT state_value, token FROM " + state
+                + " WHERE name = ? AND (expires_at IS NULL OR expires_at > " + now + ")";
+        guard = " FROM " + locks + " l WHERE l.name = ? AND l.owner = ? AND l.token = ? AND l.expires_at > " + now;
     }
 
     /** The dialect of the connected database. */
@@ -43,10 +106,8 @@ abstract class Dialect {
         }
         if (p.contains("mariadb") || p.contains("mysql")) {
             // MariaDB servers reached through a MySQL driver report "MySQL" with a MariaDB version
-            String version = meta.getDatabaseProductVersion();
-            boolean mysql = !p.contains("mariadb")
-                    && !(version != null && version.toLowerCase(Locale.ROOT).contains("mariadb"));
-            return new MariadbDialect(prefix, mysql);
+            String version = String.valueOf(meta.getDatabaseProductVersion()).toLowerCase(Locale.ROOT);
+            return new MariadbDialect(prefix, !p.contains("mariadb") && !version.contains("mariadb"));
         }
         if (p.contains("sqlite")) {
             return new SqliteDialect(prefix, options.busyTimeout());
@@ -63,12 +124,12 @@ abstract class Dialect {
     /** Column types: text, bytes, big integer, and the table options after the closing parenthesis. */
     abstract String[] types();
 
-    /** Creates the row of a key if absent, else does nothing. */
+    /** Creates a row if its key is absent, else does nothing. */
     abstract String insertIfAbsent(String into, String values);
 
     /**
      * Writes a guarded value if the lock row shows the owner and token live, never over a value
-     * written with a newer token. Params: {@link #writeStateParams}.
+     * written with a newer token. Parameters: {@link #writeStateParams}.
      */
     abstract String writeState();
 
@@ -114,9 +175,9 @@ abstract class Dialect {
                 "CREATE TABLE IF NOT EXISTS " + locks + " (name " + text + " NOT NULL PRIMARY KEY, owner " + text
                         + ", token " + big + " NOT NULL, fence " + big + " NOT NULL, expires_at " + big
                         + " NOT NULL, max_permits INTEGER NOT NULL)" + t[3],
-                "CREATE TABLE IF NOT EXISTS " + permits + " (name " + text + " NOT NULL, owner " + text
-                        + " NOT NULL, token " + big + " NOT NULL, expires_at " + big
-                        + " NOT NULL, PRIMARY KEY (name, owner))" + t[3],
+                "CREATE TABLE IF NOT EXISTS " + permits + " (name " + text + " NOT NULL, owner " + text + " NOT NULL,"
+                        + " token " + big + " NOT NULL, expires_at " + big + " NOT NULL, PRIMARY KEY (name, owner))"
+                        + t[3],
                 "CREATE TABLE IF NOT EXISTS " + state + " (name " + text + " NOT NULL PRIMARY KEY, state_value " + t[1]
                         + " NOT NULL, token " + big + " NOT NULL, expires_at " + big + ")" + t[3]);
     }
@@ -134,35 +195,11 @@ abstract class Dialect {
                 "SELECT name, state_value, token, expires_at FROM " + state + " WHERE 1 = 0");
     }
 
-    // ---- locks
+    // ---- statements that differ, or run differently
 
-    /**
-     * Takes a free, expired or own lock in one statement. Params: owner, owner, owner, ttlMs, key,
-     * owner. A new grant takes {@code fence + 1}; the same live owner keeps its token. The column
-     * order matters for MariaDB/MySQL, which assign left to right: token and fence read the old
-     * owner and expiry, which are assigned last.
-     */
-    String acquireUpdate() {
-        return "UPDATE " + locks + " SET token = CASE WHEN owner = ? AND expires_at > " + now
-                + " THEN token ELSE fence + 1 END, fence = CASE WHEN owner = ? AND expires_at > " + now
-                + " THEN fence ELSE fence + 1 END, owner = ?, expires_at = " + now + " + ? WHERE name = ? AND"
-                + " (owner IS NULL OR expires_at <= " + now + " OR owner = ?)";
-    }
-
-    /** Runs {@link #acquireUpdate()}: the granted token, or {@code null} if the row is absent or held. */
+    /** Runs {@link #acquireUpdate}: the granted token, or {@code null} if the row is absent or held. */
     Long grant(Connection c, String key, String owner, long ttlMs) throws SQLException {
-        return queryLong(c, acquireUpdate() + " RETURNING token", owner, owner, owner, ttlMs, key, owner);
-    }
-
-    /** Creates the row of a never-seen key as a grant with token 1. Params: key, owner, ttlMs. */
-    String insertLock() {
-        return insertIfAbsent(
-                locks + " (name, owner, token, fence, expires_at, max_permits)", "?, ?, 1, 1, " + now + " + ?, 0");
-    }
-
-    /** Creates the counter row of a key without a grant. Params: key, maxPermits. */
-    String insertFence() {
-        return insertIfAbsent(locks + " (name, owner, token, fence, expires_at, max_permits)", "?, NULL, 0, 0, 0, ?");
+        return queryLong(c, acquireUpdate + " RETURNING token", owner, owner, owner, ttlMs, key, owner);
     }
 
     /** Runs an {@link #insertIfAbsent} statement: whether it inserted. */
@@ -170,23 +207,16 @@ abstract class Dialect {
         return update(c, sql, params) > 0;
     }
 
-    /**
-     * The holder of a lock (with {@code queue}, also putting {@code owner} in the key's wait
-     * queue). Params: {@link #holderParams}. Columns: owner, remaining ms.
-     */
+    /** The holder of a lock; with {@code queue}, also puts the owner in the key's wait queue. */
     String selectHolder(boolean queue) {
-        return "SELECT owner, expires_at - " + now + " FROM " + locks + " WHERE name = ?";
+        return selectHolder;
     }
 
     Object[] holderParams(String key, String owner, boolean queue) {
         return new Object[] {key};
     }
 
-    String selectLockToken() {
-        return "SELECT token FROM " + locks + " WHERE name = ?";
-    }
-
-    /** Params: ttlMs, key, owner. */
+    /** Renews an owner's live grant (ttlMs, key, owner). */
     String extend(LeaseKind kind) {
         return "UPDATE " + table(kind) + " SET expires_at = " + now + " + ? WHERE name = ? AND owner = ? AND"
                 + " expires_at > " + now;
@@ -197,24 +227,18 @@ abstract class Dialect {
         return update(c, releaseStatement(kind), key, owner);
     }
 
-    /** Params: key, owner. */
+    /** Frees an owner's live grant (key, owner). */
     String releaseStatement(LeaseKind kind) {
-        return kind == LeaseKind.LOCK
-                ? "UPDATE " + locks + " SET owner = NULL, expires_at = 0 WHERE name = ? AND owner = ? AND expires_at > "
-                        + now
-                : "DELETE FROM " + permits + " WHERE name = ? AND owner = ? AND expires_at > " + now;
+        String free = kind == LeaseKind.LOCK
+                ? "UPDATE " + locks + " SET owner = NULL, expires_at = 0"
+                : "DELETE FROM " + permits;
+        return free + " WHERE name = ? AND owner = ? AND expires_at > " + now;
     }
 
     /** Tells listeners that an operator removed the grants of a key. */
     void notifyForced(Connection c, LeaseKind kind, String key) throws SQLException {}
 
-    /** Params: key. Columns: owner, token, remaining ms. */
-    String inspectLock() {
-        return "SELECT owner, token, expires_at - " + now + " FROM " + locks + " WHERE name = ? AND owner IS NOT"
-                + " NULL AND expires_at > " + now;
-    }
-
-    /** Params: LIKE pattern. Columns: name, owner, token, remaining ms. */
+    /** Live grants whose name matches a LIKE pattern -> name, owner, token, remaining ms. */
     String list(LeaseKind kind) {
         return "SELECT name, owner, token, expires_at - " + now + " FROM " + table(kind) + " WHERE name LIKE ? ESCAPE"
                 + " '!'" + (kind == LeaseKind.LOCK ? " AND owner IS NOT NULL" : "") + " AND expires_at > " + now;
@@ -224,94 +248,23 @@ abstract class Dialect {
         return kind == LeaseKind.LOCK ? locks : permits;
     }
 
-    // ---- semaphores and counters
-
-    /**
-     * Locks the counter row of a key for the rest of the transaction (a write, so that SQLite
-     * takes its write lock before any read). Params: maxPermits, key.
-     */
-    String lockFenceSettingMax() {
-        return "UPDATE " + locks + " SET max_permits = ? WHERE name = ?";
-    }
-
-    /** Params: key. */
-    String lockFence() {
-        return "UPDATE " + locks + " SET max_permits = max_permits WHERE name = ?";
-    }
-
-    /** Params: key. */
-    String bumpFence() {
-        return "UPDATE " + locks + " SET fence = fence + 1 WHERE name = ?";
-    }
-
-    /** Params: key. */
-    String selectFence() {
-        return "SELECT fence FROM " + locks + " WHERE name = ?";
-    }
-
-    /** Params: key. */
-    String deleteExpiredPermits() {
-        return "DELETE FROM " + permits + " WHERE name = ? AND expires_at <= " + now;
-    }
-
-    /** Params: key. Columns: owner, token, remaining ms. */
-    String selectPermits() {
-        return "SELECT owner, token, expires_at - " + now + " FROM " + permits + " WHERE name = ? AND expires_at > "
-                + now + " ORDER BY token";
-    }
-
-    /** Params: key. */
-    String selectMaxPermits() {
-        return "SELECT max_permits FROM " + locks + " WHERE name = ?";
-    }
-
     /** Inserts a granted permit (and takes its owner out of the wait queue). */
     void insertPermit(Connection c, String key, String owner, long token, long ttlMs) throws SQLException {
-        update(c, insertPermitSql(), key, owner, token, ttlMs);
-    }
-
-    String insertPermitSql() {
-        return "INSERT INTO " + permits + " (name, owner, token, expires_at) VALUES (?, ?, ?, " + now + " + ?)";
+        update(c, insertPermit, key, owner, token, ttlMs);
     }
 
     /** Puts an owner in the wait queue of a full semaphore, lapsing after {@code lapseMs}. */
     void enqueuePermit(Connection c, String key, String owner, long lapseMs) throws SQLException {}
 
-    /** Takes an owner out of a wait queue. */
-    void leaveQueue(Connection c, LeaseKind kind, String key, String owner) throws SQLException {}
-
-    /** Params: key. */
-    String clearLock() {
-        return "UPDATE " + locks + " SET owner = NULL, expires_at = 0 WHERE name = ?";
-    }
-
-    /** Params: key. */
-    String deletePermits() {
-        return "DELETE FROM " + permits + " WHERE name = ?";
-    }
-
-    // ---- guarded state
-
-    /** Params: key. Columns: value, token. */
-    String readState() {
-        return "SELECT state_value, token FROM " + state + " WHERE name = ? AND (expires_at IS NULL OR expires_at > "
-                + now + ")";
-    }
-
-    /** The guard of {@link #writeState()}: params key, owner, token. */
-    String guard() {
-        return " FROM " + locks + " l WHERE l.name = ? AND l.owner = ? AND l.token = ? AND l.expires_at > " + now;
+    /** Takes an owner out of a wait queue; the entries removed. */
+    int leaveQueue(Connection c, LeaseKind kind, String key, String owner) throws SQLException {
+        return 0;
     }
 
     /** The insert of {@link #writeState()} before its conflict clause. */
     String insertStateSelect() {
         return "INSERT INTO " + state + " (name, state_value, token, expires_at) SELECT l.name, ?, l.token, " + now
-                + " + ?" + guard();
-    }
-
-    /** Params: key. Columns: token. */
-    String selectStateToken() {
-        return "SELECT token FROM " + state + " WHERE name = ?";
+                + " + ?" + guard;
     }
 
     static List<String> plus(List<String> list, String more) {

@@ -11,6 +11,7 @@ import dev.locksmith.jdbc.SqlExecutor.Tx;
 import dev.locksmith.spi.AcquireResult;
 import dev.locksmith.spi.Holders;
 import dev.locksmith.spi.LeaseRef;
+import dev.locksmith.spi.StoredState;
 import dev.locksmith.spi.WriteOutcome;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,6 +20,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The backend's atomic operations, each on one connection in the statements of a {@link Dialect}. */
 final class Grants {
@@ -34,17 +36,17 @@ final class Grants {
         for (int round = 0; round < 3; round++) {
             Long token = d.grant(c, key, owner, ttlMs);
             if (token != null) {
-                return AcquireResult.acquired(token, Duration.ofMillis(ttlMs));
+                return AcquireResult.acquired(token, ms(ttlMs));
             }
-            if (d.inserted(c, d.insertLock(), key, owner, ttlMs)) {
-                return AcquireResult.acquired(1, Duration.ofMillis(ttlMs));
+            if (d.inserted(c, d.insertLock, key, owner, ttlMs)) {
+                return AcquireResult.acquired(1, ms(ttlMs));
             }
             List<AcquireResult> held = query(
                     c,
                     d.selectHolder(queue),
                     rs -> rs.getString(1) == null || rs.getLong(2) <= 0
                             ? null
-                            : AcquireResult.held(rs.getString(1), Duration.ofMillis(rs.getLong(2))),
+                            : AcquireResult.held(rs.getString(1), ms(rs.getLong(2))),
                     d.holderParams(key, owner, queue));
             if (!held.isEmpty() && held.get(0) != null) {
                 return held.get(0);
@@ -61,17 +63,17 @@ final class Grants {
         return inTransaction(c, () -> {
             // the counter row serializes acquirers of this semaphore (and is a write, so SQLite
             // takes its write lock first); nothing else is read before it is locked
-            if (update(c, d.lockFenceSettingMax(), maxPermits, key) == 0) {
-                if (!d.inserted(c, d.insertFence(), key, maxPermits)) {
-                    update(c, d.lockFenceSettingMax(), maxPermits, key);
+            if (update(c, d.lockFenceSettingMax, maxPermits, key) == 0) {
+                if (!d.inserted(c, d.insertFence, key, maxPermits)) {
+                    update(c, d.lockFenceSettingMax, maxPermits, key);
                 }
             }
-            update(c, d.deleteExpiredPermits(), key);
+            update(c, d.deleteExpiredPermits, key);
             List<LockInfo> live = permits(d, c, key);
             for (LockInfo p : live) {
                 if (p.owner().equals(owner)) {
                     update(c, d.extend(LeaseKind.PERMIT), ttlMs, key, owner);
-                    return Tx.commit(AcquireResult.acquired(p.fencingToken(), Duration.ofMillis(ttlMs)));
+                    return Tx.commit(AcquireResult.acquired(p.fencingToken(), ms(ttlMs)));
                 }
             }
             if (live.size() >= maxPermits) {
@@ -88,10 +90,10 @@ final class Grants {
                 }
                 return Tx.rollback(held);
             }
-            update(c, d.bumpFence(), key);
-            long token = queryLong(c, d.selectFence(), key);
+            update(c, d.bumpFence, key);
+            long token = queryLong(c, d.selectFence, key);
             d.insertPermit(c, key, owner, token, ttlMs);
-            return Tx.commit(AcquireResult.acquired(token, Duration.ofMillis(ttlMs)));
+            return Tx.commit(AcquireResult.acquired(token, ms(ttlMs)));
         });
     }
 
@@ -104,26 +106,25 @@ final class Grants {
         if (live.isEmpty()) {
             return Holders.FREE;
         }
-        Long max = queryLong(c, d.selectMaxPermits(), key);
+        Long max = queryLong(c, d.selectMaxPermits, key);
         return new Holders(max == null ? live.size() : max.intValue(), live);
     }
 
     private static List<LockInfo> permits(Dialect d, Connection c, String key) throws SQLException {
-        return query(
-                c,
-                d.selectPermits(),
-                rs -> new LockInfo(
-                        key, LeaseKind.PERMIT, rs.getString(1), rs.getLong(2), Duration.ofMillis(rs.getLong(3))),
-                key);
+        return grants(c, d.selectPermits, LeaseKind.PERMIT, key);
     }
 
     private static List<LockInfo> lockHolder(Dialect d, Connection c, String key) throws SQLException {
-        return query(
-                c,
-                d.inspectLock(),
-                rs -> new LockInfo(
-                        key, LeaseKind.LOCK, rs.getString(1), rs.getLong(2), Duration.ofMillis(rs.getLong(3))),
-                key);
+        return grants(c, d.inspectLock, LeaseKind.LOCK, key);
+    }
+
+    /** Rows of owner, token, remaining ms. */
+    private static List<LockInfo> grants(Connection c, String sql, LeaseKind kind, String key) throws SQLException {
+        return query(c, sql, rs -> new LockInfo(key, kind, rs.getString(1), rs.getLong(2), ms(rs.getLong(3))), key);
+    }
+
+    private static Duration ms(long millis) {
+        return Duration.ofMillis(millis);
     }
 
     /**
@@ -166,8 +167,7 @@ final class Grants {
             for (LockInfo i : query(
                     c,
                     d.list(kind),
-                    rs -> new LockInfo(
-                            rs.getString(1), kind, rs.getString(2), rs.getLong(3), Duration.ofMillis(rs.getLong(4))),
+                    rs -> new LockInfo(rs.getString(1), kind, rs.getString(2), rs.getLong(3), ms(rs.getLong(4))),
                     likeEscape(keyPrefix) + "%")) {
                 // LIKE is case-insensitive on some databases (SQLite): filter exactly here
                 if (i.name().startsWith(keyPrefix)) {
@@ -185,15 +185,15 @@ final class Grants {
     /** Removes the lock and every permit of a key, telling listeners; the counter row stays. */
     static List<LockInfo> forceRelease(Dialect d, Connection c, String key) throws SQLException {
         return inTransaction(c, () -> {
-            if (update(c, d.lockFence(), key) == 0) {
+            if (update(c, d.lockFence, key) == 0) {
                 return Tx.rollback(List.<LockInfo>of());
             }
             List<LockInfo> removed = new ArrayList<>(lockHolder(d, c, key));
             boolean lockHeld = !removed.isEmpty();
             List<LockInfo> permits = permits(d, c, key);
             removed.addAll(permits);
-            update(c, d.clearLock(), key);
-            update(c, d.deletePermits(), key);
+            update(c, d.clearLock, key);
+            update(c, d.deletePermits, key);
             if (lockHeld) {
                 d.notifyForced(c, LeaseKind.LOCK, key);
             }
@@ -204,6 +204,11 @@ final class Grants {
         });
     }
 
+    static Optional<StoredState> readState(Dialect d, Connection c, String key) throws SQLException {
+        return query(c, d.readState, rs -> new StoredState(rs.getBytes(1), rs.getLong(2)), key).stream()
+                .findFirst();
+    }
+
     /** A guarded write; when nothing was written, whether a newer token made it stale. */
     static WriteOutcome writeState(
             Dialect d, Connection c, String key, String owner, long token, byte[] value, Object ttl)
@@ -211,8 +216,8 @@ final class Grants {
         if (update(c, d.writeState(), d.writeStateParams(key, owner, token, value, ttl)) > 0) {
             return WriteOutcome.WRITTEN;
         }
-        Long lockToken = queryLong(c, d.selectLockToken(), key);
-        Long stateToken = queryLong(c, d.selectStateToken(), key);
+        Long lockToken = queryLong(c, d.selectLockToken, key);
+        Long stateToken = queryLong(c, d.selectStateToken, key);
         boolean newer = (lockToken != null && lockToken > token) || (stateToken != null && stateToken > token);
         return newer ? WriteOutcome.STALE_TOKEN : WriteOutcome.NOT_HELD;
     }

@@ -20,7 +20,7 @@ final class H2Dialect extends Dialect {
     @Override
     Long grant(Connection c, String key, String owner, long ttlMs) throws SQLException {
         return queryLong(
-                c, "SELECT token FROM FINAL TABLE (" + acquireUpdate() + ")", owner, owner, owner, ttlMs, key, owner);
+                c, "SELECT token FROM FINAL TABLE (" + acquireUpdate + ")", owner, owner, owner, ttlMs, key, owner);
     }
 
     /** A plain insert: a duplicate key is caught as "not inserted" (it does not abort an H2 transaction). */
@@ -48,7 +48,7 @@ final class H2Dialect extends Dialect {
 
     @Override
     String writeState() {
-        return "MERGE INTO " + state + " t USING (SELECT l.name AS name, l.token AS token" + guard()
+        return "MERGE INTO " + state + " t USING (SELECT l.name AS name, l.token AS token" + guard
                 + ") s ON (t.name = s.name) WHEN MATCHED AND t.token <= s.token THEN UPDATE SET state_value = ?,"
                 + " token = s.token, expires_at = " + now + " + ? WHEN NOT MATCHED THEN INSERT (name, state_value,"
                 + " token, expires_at) VALUES (s.name, ?, s.token, " + now + " + ?)";

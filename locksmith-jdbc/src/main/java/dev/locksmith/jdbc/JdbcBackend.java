@@ -1,7 +1,5 @@
 package dev.locksmith.jdbc;
 
-import static dev.locksmith.jdbc.SqlExecutor.update;
-
 import dev.locksmith.BackendException;
 import dev.locksmith.LeaseKind;
 import dev.locksmith.LockInfo;
@@ -44,15 +42,14 @@ import javax.sql.DataSource;
  * lives in the lock's row, which is never deleted, so tokens never go backwards. On PostgreSQL with
  * notifications on, the backend is also a {@link ReleaseFeed} ({@code LISTEN/NOTIFY}) and a {@link
  * WaitQueue} (table {@code <prefix>queue}): a release names the next waiter, so that one release
- * wakes one waiter in one client. On other databases waiters fall back to a timed retry. The tables
- * and their DDL are described in {@code docs/backends/jdbc.md}.
+ * wakes one waiter in one client. Elsewhere waiters fall back to a timed retry. The tables and
+ * their DDL are in {@code docs/backends/jdbc.md}.
  *
  * <p>Creating a backend does no I/O: {@link #start()} connects, detects the database and creates
  * or checks the tables; {@link Builder#build()} and the URI provider call it, and otherwise the
  * first operation does. Failures are {@link BackendException}s, marked transient when trying again
  * may succeed (a lost connection, a deadlock, a busy database); the client retries those within the
- * caller's deadline. A {@code DataSource} passed by the user is never closed by the backend. On
- * PostgreSQL one of its connections is held for {@code LISTEN} while anyone subscribes to releases.
+ * caller's deadline. A {@code DataSource} passed by the user is never closed by the backend.
  */
 public final class JdbcBackend implements Backend, ReleaseFeed, WaitQueue, GuardedStore, OperatorActions {
 
@@ -62,12 +59,12 @@ public final class JdbcBackend implements Backend, ReleaseFeed, WaitQueue, Guard
     /** The SQLite busy timeout used when none is set: 5 seconds. */
     public static final Duration DEFAULT_BUSY_TIMEOUT = JdbcOptions.DEFAULT_BUSY_TIMEOUT;
 
-    /**
-     * Formerly how often the backend retried a transient failure itself: {@value}. The client now
-     * retries transient failures within the caller's deadline.
-     */
+    /** Unused: the client, not the backend, retries transient failures, within the caller's deadline. */
     @Deprecated
     public static final int DEFAULT_MAX_RETRIES = 3;
+
+    /** How long {@link #start()} waits for PostgreSQL {@code LISTEN} to be in effect, by default: 5 seconds. */
+    public static final Duration DEFAULT_LISTEN_TIMEOUT = Duration.ofSeconds(5);
 
     /** The longest key (namespace, slash and name) the tables hold. */
     public static final int MAX_KEY_LENGTH = 255;
@@ -75,44 +72,34 @@ public final class JdbcBackend implements Backend, ReleaseFeed, WaitQueue, Guard
     /** The longest owner id the tables hold. */
     public static final int MAX_OWNER_LENGTH = 255;
 
-    /** How long {@link #start()} waits for PostgreSQL {@code LISTEN} to be in effect, by default: 5 seconds. */
-    public static final Duration DEFAULT_LISTEN_TIMEOUT = Duration.ofSeconds(5);
-
     private static final System.Logger LOG = System.getLogger(JdbcBackend.class.getName());
     private static final long MAX_TTL_MILLIS = Long.MAX_VALUE / 4;
 
     private final ConnectionSource connections;
     private final JdbcOptions options;
     private final TimeSource time;
-    private final SqlExecutor sql;
     private final Duration listenTimeout;
+    private final SqlExecutor sql;
     private volatile Dialect dialect;
     private volatile PgListener listener;
     private volatile boolean closed;
 
-    /**
-     * A backend on {@code dataSource}, which stays the caller's: the backend never closes it. Does
-     * no I/O; see {@link #start()}.
-     */
+    /** A backend on {@code dataSource}, which stays the caller's. Does no I/O; see {@link #start()}. */
     public JdbcBackend(DataSource dataSource, JdbcOptions options) {
-        this(
-                ConnectionSource.of(Objects.requireNonNull(dataSource, "dataSource")),
-                options,
-                TimeSource.system(),
-                DEFAULT_LISTEN_TIMEOUT);
+        this(ConnectionSource.of(dataSource), options, TimeSource.system(), DEFAULT_LISTEN_TIMEOUT);
     }
 
     JdbcBackend(ConnectionSource connections, JdbcOptions options, TimeSource time, Duration listenTimeout) {
-        this.listenTimeout = listenTimeout;
         this.connections = connections;
         this.options = Objects.requireNonNull(options, "options");
         this.time = Objects.requireNonNull(time, "time");
+        this.listenTimeout = listenTimeout;
         this.sql = new SqlExecutor(connections);
     }
 
     /** A builder for a backend on {@code dataSource}, which stays the caller's: the backend never closes it. */
     public static Builder builder(DataSource dataSource) {
-        return new Builder(ConnectionSource.of(Objects.requireNonNull(dataSource, "dataSource")));
+        return new Builder(ConnectionSource.of(dataSource));
     }
 
     static Builder builder(ConnectionSource source) {
@@ -120,8 +107,9 @@ public final class JdbcBackend implements Backend, ReleaseFeed, WaitQueue, Guard
     }
 
     /**
-     * Connects, detects the database, creates or checks the tables. Idempotent; the first operation
-     * calls it when nobody did.
+     * Connects, detects the database, creates or checks the tables, and on PostgreSQL waits (at most
+     * the listen timeout) for {@code LISTEN}. Idempotent; the first operation does the rest when
+     * nobody called it.
      *
      * @throws BackendException if the database cannot be reached, is not supported, or the tables
      *     are missing with creation off
@@ -130,10 +118,10 @@ public final class JdbcBackend implements Backend, ReleaseFeed, WaitQueue, Guard
         dialect();
         PgListener l = listener;
         if (l != null) {
-            // LISTEN in effect before anyone waits: a subscriber then has no missed release to fear
+            // LISTEN in effect before anyone waits: then no subscriber has a release to miss
             l.start();
             try {
-                l.ready().get(listenTimeout.toNanos(), TimeUnit.NANOSECONDS);
+                l.listening.get(listenTimeout.toNanos(), TimeUnit.NANOSECONDS);
             } catch (ExecutionException | TimeoutException e) {
                 LOG.log(System.Logger.Level.DEBUG, "LISTEN not in effect yet; waiters look again once it is");
             } catch (InterruptedException e) {
@@ -147,29 +135,26 @@ public final class JdbcBackend implements Backend, ReleaseFeed, WaitQueue, Guard
         if (closed) {
             throw new IllegalStateException("the JDBC backend is closed");
         }
-        if (d != null) {
-            return d;
-        }
-        synchronized (this) {
-            if (dialect == null) {
-                try {
-                    d = sql.once(c -> Schema.open(c, options));
-                } catch (SQLException e) {
-                    throw new BackendException(
-                            null,
-                            "cannot open the JDBC backend: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")",
-                            e,
-                            SqlExecutor.isConnectionFailure(e));
-                } catch (IllegalArgumentException e) {
-                    throw new BackendException(e.getMessage(), e);
-                }
+        return d != null ? d : open();
+    }
+
+    private synchronized Dialect open() {
+        if (dialect == null) {
+            try {
+                Dialect d = sql.once(c -> Schema.open(c, options));
                 if (d instanceof PostgresDialect pg && pg.notifies()) {
                     listener = new PgListener(connections, pg.channel, time);
                 }
                 dialect = d;
+            } catch (SQLException e) {
+                String message =
+                        "cannot open the JDBC backend: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")";
+                throw new BackendException(null, message, e, SqlExecutor.isConnectionFailure(e));
+            } catch (IllegalArgumentException e) {
+                throw new BackendException(e.getMessage(), e);
             }
-            return dialect;
         }
+        return dialect;
     }
 
     /** The settings of this backend. */
@@ -211,62 +196,54 @@ public final class JdbcBackend implements Backend, ReleaseFeed, WaitQueue, Guard
     }
 
     /**
-     * One attempt, bounded by {@link AcquireRequest#timeout()}. With {@link AcquireRequest#queue()}
-     * on PostgreSQL (with the wait queue), a held result also puts the owner in the key's queue, in
-     * the statement (or transaction) that found it held.
+     * One attempt, bounded by {@link AcquireRequest#timeout()}. A {@linkplain AcquireRequest#queue()
+     * queued} one that finds the key held on PostgreSQL (with the wait queue) also puts the owner in
+     * the key's queue, in the statement (or transaction) that found it held.
      */
     @Override
     public AcquireResult tryAcquire(AcquireRequest r) {
-        check(r.key(), "key", MAX_KEY_LENGTH);
-        check(r.owner(), "owner", MAX_OWNER_LENGTH);
+        String key = key(r.key());
+        String owner = owner(r.owner());
         long ttlMs = ttlMillis(r.ttl());
         Dialect d = dialect();
         boolean queue = r.queue() && d.queue();
-        return r.isLock()
-                ? sql.run(
-                        d, "tryAcquire", r.key(), r.timeout(), c -> Grants.lock(d, c, r.key(), r.owner(), ttlMs, queue))
-                : sql.run(
-                        d,
-                        "tryAcquirePermit",
-                        r.key(),
-                        r.timeout(),
-                        c -> Grants.permit(d, c, r.key(), r.owner(), r.maxPermits(), ttlMs, queue));
+        if (r.isLock()) {
+            return sql.run(d, "tryAcquire", key, r.timeout(), c -> Grants.lock(d, c, key, owner, ttlMs, queue));
+        }
+        int max = r.maxPermits();
+        return sql.run(
+                d, "tryAcquirePermit", key, r.timeout(), c -> Grants.permit(d, c, key, owner, max, ttlMs, queue));
     }
 
     @Override
     public boolean extend(LeaseRef lease) {
-        check(lease.key(), "key", MAX_KEY_LENGTH);
-        check(lease.owner(), "owner", MAX_OWNER_LENGTH);
+        String key = key(lease.key());
+        String owner = owner(lease.owner());
         long ttlMs = ttlMillis(lease.ttl());
         Dialect d = dialect();
-        return sql.run(
-                d,
-                "extend",
-                lease.key(),
-                null,
-                c -> update(c, d.extend(lease.kind()), ttlMs, lease.key(), lease.owner()) > 0);
+        return sql.run(d, "extend", key, null, c -> SqlExecutor.update(c, d.extend(lease.kind()), ttlMs, key, owner))
+                > 0;
     }
 
     /** Frees the grant; on PostgreSQL the releasing statement also notifies (naming the next queued owner). */
     @Override
     public boolean release(LeaseKind kind, String key, String owner) {
         Objects.requireNonNull(kind, "kind");
-        check(key, "key", MAX_KEY_LENGTH);
-        check(owner, "owner", MAX_OWNER_LENGTH);
+        key(key);
+        owner(owner);
         Dialect d = dialect();
-        return sql.run(d, "release", key, null, c -> d.release(c, kind, key, owner) > 0);
+        return sql.run(d, "release", key, null, c -> d.release(c, kind, key, owner)) > 0;
     }
 
     /** Renews every lease in one transaction, one JDBC batch per kind (one round trip on PostgreSQL and SQLite). */
     @Override
     public boolean[] extendAll(List<LeaseRef> leases) {
-        Objects.requireNonNull(leases, "leases");
-        if (leases.isEmpty()) {
+        if (Objects.requireNonNull(leases, "leases").isEmpty()) {
             return new boolean[0];
         }
         for (LeaseRef l : leases) {
-            check(l.key(), "key", MAX_KEY_LENGTH);
-            check(l.owner(), "owner", MAX_OWNER_LENGTH);
+            key(l.key());
+            owner(l.owner());
         }
         Dialect d = dialect();
         return sql.run(d, "extendAll", null, null, c -> Grants.extendAll(d, c, leases));
@@ -275,7 +252,7 @@ public final class JdbcBackend implements Backend, ReleaseFeed, WaitQueue, Guard
     @Override
     public Holders inspect(LeaseKind kind, String key) {
         Objects.requireNonNull(kind, "kind");
-        check(key, "key", MAX_KEY_LENGTH);
+        key(key);
         Dialect d = dialect();
         return sql.run(d, "inspect", key, null, c -> Grants.holders(d, c, kind, key));
     }
@@ -295,30 +272,22 @@ public final class JdbcBackend implements Backend, ReleaseFeed, WaitQueue, Guard
 
     @Override
     public List<LockInfo> forceRelease(String key) {
-        check(key, "key", MAX_KEY_LENGTH);
+        key(key);
         Dialect d = dialect();
         return sql.run(d, "forceRelease", key, null, c -> Grants.forceRelease(d, c, key));
     }
 
     @Override
     public Optional<StoredState> readState(String key) {
-        check(key, "key", MAX_KEY_LENGTH);
+        key(key);
         Dialect d = dialect();
-        return sql.run(
-                d,
-                "readState",
-                key,
-                null,
-                c ->
-                        SqlExecutor.query(c, d.readState(), rs -> new StoredState(rs.getBytes(1), rs.getLong(2)), key)
-                                .stream()
-                                .findFirst());
+        return sql.run(d, "readState", key, null, c -> Grants.readState(d, c, key));
     }
 
     @Override
     public WriteOutcome writeState(String key, String owner, long fencingToken, byte[] value, Duration valueTtl) {
-        check(key, "key", MAX_KEY_LENGTH);
-        check(owner, "owner", MAX_OWNER_LENGTH);
+        key(key);
+        owner(owner);
         Objects.requireNonNull(value, "value");
         Object ttl = valueTtl == null ? SqlExecutor.NullLong.INSTANCE : (Object) ttlMillis(valueTtl);
         Dialect d = dialect();
@@ -332,7 +301,7 @@ public final class JdbcBackend implements Backend, ReleaseFeed, WaitQueue, Guard
     @Override
     public Subscription subscribe(LeaseKind kind, String key, ReleaseListener listener) {
         Objects.requireNonNull(kind, "kind");
-        check(key, "key", MAX_KEY_LENGTH);
+        key(key);
         Objects.requireNonNull(listener, "listener");
         dialect();
         PgListener l = this.listener;
@@ -343,14 +312,11 @@ public final class JdbcBackend implements Backend, ReleaseFeed, WaitQueue, Guard
     @Override
     public void leaveQueue(LeaseKind kind, String key, String owner) {
         Objects.requireNonNull(kind, "kind");
-        check(key, "key", MAX_KEY_LENGTH);
-        check(owner, "owner", MAX_OWNER_LENGTH);
+        key(key);
+        owner(owner);
         Dialect d = dialect();
         if (d.queue()) {
-            sql.run(d, "leaveQueue", key, null, c -> {
-                d.leaveQueue(c, kind, key, owner);
-                return null;
-            });
+            sql.run(d, "leaveQueue", key, null, c -> d.leaveQueue(c, kind, key, owner));
         }
     }
 
@@ -372,29 +338,34 @@ public final class JdbcBackend implements Backend, ReleaseFeed, WaitQueue, Guard
 
     /** {@code ttl} in whole milliseconds, rounded up, capped where the database's arithmetic stays safe. */
     static long ttlMillis(Duration ttl) {
-        Objects.requireNonNull(ttl, "ttl");
-        return Math.min(Ttls.millisUp(ttl), MAX_TTL_MILLIS);
+        return Math.min(Ttls.millisUp(Objects.requireNonNull(ttl, "ttl")), MAX_TTL_MILLIS);
     }
 
-    private static void check(String value, String name, int max) {
-        Objects.requireNonNull(value, name);
-        if (value.isEmpty() || value.length() > max) {
+    private static String key(String key) {
+        return checkLength(key, "key", MAX_KEY_LENGTH);
+    }
+
+    private static String owner(String owner) {
+        return checkLength(owner, "owner", MAX_OWNER_LENGTH);
+    }
+
+    private static String checkLength(String value, String name, int max) {
+        if (Objects.requireNonNull(value, name).isEmpty() || value.length() > max) {
             throw new IllegalArgumentException(name + " must be 1 to " + max + " characters, was " + value.length());
         }
+        return value;
     }
 
     @Override
     public String toString() {
         Dialect d = dialect;
-        return "JdbcBackend["
-                + (d == null ? "not started, prefix " + options.tablePrefix() : d.name + ", tables " + d.tables())
-                + "]";
+        return "JdbcBackend[" + (d == null ? "prefix " + options.tablePrefix() : d.name + ", " + d.tables()) + "]";
     }
 
     /** Builds a {@link JdbcBackend}; each setting as in {@link JdbcOptions.Builder}. Not thread-safe. */
     public static final class Builder {
         private final ConnectionSource source;
-        private final JdbcOptions.Builder options = JdbcOptions.builder();
+        private JdbcOptions.Builder options = JdbcOptions.builder();
         private TimeSource time = TimeSource.system();
         private Duration listenTimeout = DEFAULT_LISTEN_TIMEOUT;
 
@@ -403,9 +374,8 @@ public final class JdbcBackend implements Backend, ReleaseFeed, WaitQueue, Guard
         }
 
         /** Every setting at once, replacing those set before. */
-        public Builder options(JdbcOptions o) {
-            options.tablePrefix(o.tablePrefix()).createSchema(o.createSchema()).notifications(o.notifications());
-            options.busyTimeout(o.busyTimeout()).poolSize(o.poolSize());
+        public Builder options(JdbcOptions options) {
+            this.options = options.mutate();
             return this;
         }
 
@@ -435,13 +405,9 @@ public final class JdbcBackend implements Backend, ReleaseFeed, WaitQueue, Guard
             return this;
         }
 
-        /**
-         * How long {@link #build()} waits for PostgreSQL {@code LISTEN} to be in effect (default 5 s);
-         * no subscriber ever waits for it.
-         */
+        /** How long {@link #build()} waits for PostgreSQL {@code LISTEN} to be in effect (default 5 s, 0 or more). */
         public Builder listenTimeout(Duration listenTimeout) {
-            Objects.requireNonNull(listenTimeout, "listenTimeout");
-            if (listenTimeout.isNegative()) {
+            if (Objects.requireNonNull(listenTimeout, "listenTimeout").isNegative()) {
                 throw new IllegalArgumentException("listenTimeout must not be negative, was " + listenTimeout);
             }
             this.listenTimeout = listenTimeout;

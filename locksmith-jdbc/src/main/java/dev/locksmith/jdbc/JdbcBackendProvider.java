@@ -79,7 +79,7 @@ public final class JdbcBackendProvider implements BackendProvider {
         }
         SimplePool pool = new SimplePool(
                 jdbcUrl,
-                connectProperties(jdbcUrl, context.connectTimeout()),
+                timeout -> connectProperties(jdbcUrl, timeout),
                 options.poolSize(),
                 context.connectTimeout(),
                 context.timeSource());
@@ -190,17 +190,24 @@ public final class JdbcBackendProvider implements BackendProvider {
         return lower.startsWith("jdbc:h2:mem:;") || lower.equals("jdbc:h2:mem:");
     }
 
-    /** Driver-specific connect timeouts, unless the URL sets one. */
-    private static Properties connectProperties(String url, Duration connectTimeout) {
+    /**
+     * Driver-specific timeouts for opening a connection, unless the URL sets them: a call bounded by
+     * a shorter timeout opens its connection within that time (MariaDB's covers the handshake,
+     * PostgreSQL's login timeout the whole login, in whole seconds).
+     */
+    static Properties connectProperties(String url, Duration timeout) {
         Properties p = new Properties();
         String lower = url.toLowerCase(Locale.ROOT);
-        if (lower.contains("connecttimeout")) {
-            return p;
+        long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
+        if (lower.startsWith("jdbc:postgresql:") && !lower.contains("connecttimeout")) {
+            p.setProperty("connectTimeout", Long.toString(seconds));
         }
-        if (lower.startsWith("jdbc:postgresql:")) {
-            p.setProperty("connectTimeout", Long.toString(Math.max(1, connectTimeout.toSeconds())));
-        } else if (lower.startsWith("jdbc:mariadb:") || lower.startsWith("jdbc:mysql:")) {
-            p.setProperty("connectTimeout", Long.toString(Math.max(1, connectTimeout.toMillis())));
+        if (lower.startsWith("jdbc:postgresql:") && !lower.contains("logintimeout")) {
+            p.setProperty("loginTimeout", Long.toString(seconds));
+        }
+        if ((lower.startsWith("jdbc:mariadb:") || lower.startsWith("jdbc:mysql:"))
+                && !lower.contains("connecttimeout")) {
+            p.setProperty("connectTimeout", Long.toString(Math.max(1, timeout.toMillis())));
         }
         return p;
     }

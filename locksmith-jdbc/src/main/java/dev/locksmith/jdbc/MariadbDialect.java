@@ -46,8 +46,8 @@ final class MariadbDialect extends Dialect {
         return inTransaction(
                 c,
                 () -> SqlExecutor.Tx.commit(
-                        update(c, acquireUpdate(), owner, owner, owner, ttlMs, key, owner) > 0
-                                ? queryLong(c, selectLockToken(), key)
+                        update(c, acquireUpdate, owner, owner, owner, ttlMs, key, owner) > 0
+                                ? queryLong(c, selectLockToken, key)
                                 : null));
     }
 

@@ -8,6 +8,7 @@ import dev.locksmith.spi.support.FeedListeners;
 import dev.locksmith.spi.support.ReconnectingListener;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -25,6 +26,8 @@ final class PgListener extends ReconnectingListener {
     private final ConnectionSource source;
     private final String channel;
     private volatile Connection connection;
+    /** Completes once {@code LISTEN} is in effect and the subscribers of that moment were told. */
+    final CompletableFuture<Void> listening = new CompletableFuture<>();
 
     PgListener(ConnectionSource source, String channel, TimeSource time) {
         super("locksmith-pg-listener-" + channel, time, new FeedListeners());
@@ -48,6 +51,7 @@ final class PgListener extends ReconnectingListener {
             }
             PGConnection pg = c.unwrap(PGConnection.class);
             connected();
+            listening.complete(null);
             while (!isClosed()) {
                 PGNotification[] batch = pg.getNotifications(POLL_MILLIS);
                 for (PGNotification n : batch == null ? new PGNotification[0] : batch) {

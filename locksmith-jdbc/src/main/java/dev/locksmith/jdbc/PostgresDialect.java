@@ -5,6 +5,7 @@ import static dev.locksmith.jdbc.SqlExecutor.queryLong;
 import static dev.locksmith.jdbc.SqlExecutor.update;
 
 import dev.locksmith.LeaseKind;
+import dev.locksmith.spi.support.FeedListeners;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.Locale;
  * PostgreSQL: {@code RETURNING}, releases that {@code NOTIFY} in the releasing statement, and the
  * wait queue ({@code <prefix>queue}): a queued attempt that finds the key held puts its owner in
  * the queue, a grant takes it out, and a release takes the first live queued owner out and names it
- * in its notification, {@code <kind><key>\n<owner>}.
+ * in its notification, {@code <kind><key>\n<owner>} ({@link FeedListeners#encode}).
  */
 final class PostgresDialect extends Dialect {
     /** How long a wait queue entry outlives the holder's lease: its waiter looks again before then. */
@@ -27,6 +28,8 @@ final class PostgresDialect extends Dialect {
     private final String prefix;
     private final boolean notifies;
     private final boolean queue;
+    /** A queued owner keeps its place (seq) and the later of its two lapse times. */
+    private final String keepPlace;
 
     PostgresDialect(String prefix, boolean notifications) {
         this(prefix, notifications && driverPresent(), notifications && driverPresent());
@@ -39,6 +42,8 @@ final class PostgresDialect extends Dialect {
         this.queue = queue;
         this.queueTable = prefix + "queue";
         this.channel = (prefix + "release").toLowerCase(Locale.ROOT);
+        this.keepPlace = " ON CONFLICT (name, kind, owner) DO UPDATE SET expires_at = GREATEST(" + queueTable
+                + ".expires_at, EXCLUDED.expires_at)";
     }
 
     /** {@code LISTEN} needs the driver's {@code PGConnection}, which a user's pool may not expose. */
@@ -91,7 +96,7 @@ final class PostgresDialect extends Dialect {
         return plus(super.tables(), queueTable);
     }
 
-    /** The wait queue table is optional: without it releases name nobody. */
+    /** The wait queue table comes last; it is optional: without it releases name nobody. */
     @Override
     List<String> probes() {
         return plus(super.probes(), "SELECT name, kind, owner, expires_at, seq FROM " + queueTable + " WHERE 1 = 0");
@@ -102,41 +107,31 @@ final class PostgresDialect extends Dialect {
         return "INSERT INTO " + into + " VALUES (" + values + ") ON CONFLICT (name) DO NOTHING";
     }
 
+    /** With the queue, a grant takes the owner out of it in the same statement. */
     @Override
     Long grant(Connection c, String key, String owner, long ttlMs) throws SQLException {
         if (!queue) {
             return super.grant(c, key, owner, ttlMs);
         }
-        // a grant takes the owner out of the wait queue, in the same statement
-        return queryLong(
-                c,
-                "WITH g AS (" + acquireUpdate() + " RETURNING token), d AS (DELETE FROM " + queueTable
-                        + " WHERE name = ? AND kind = 'L' AND owner = ? AND EXISTS (SELECT 1 FROM g)) SELECT token"
-                        + " FROM g",
-                owner,
-                owner,
-                owner,
-                ttlMs,
-                key,
-                owner,
-                key,
-                owner);
+        String sql = "WITH g AS (" + acquireUpdate + " RETURNING token), d AS (DELETE FROM " + queueTable
+                + " WHERE name = ? AND kind = 'L' AND owner = ? AND EXISTS (SELECT 1 FROM g)) SELECT token FROM g";
+        return queryLong(c, sql, owner, owner, owner, ttlMs, key, owner, key, owner);
     }
 
     /**
-     * With {@code queue}: the holder, putting {@code owner} in the key's wait queue (or keeping its
-     * place there) when the lock is held, in one statement; the entry lapses at the holder's
-     * remaining lease plus the slack.
+     * With {@code queue}: the holder, putting the owner in the key's wait queue (or keeping its
+     * place) when the lock is held, in one statement (key, owner, slack): the entry lapses at the
+     * holder's remaining lease plus the slack.
      */
     @Override
     String selectHolder(boolean queue) {
         if (!queue) {
-            return super.selectHolder(false);
+            return selectHolder;
         }
         return "WITH h AS (SELECT name, owner, expires_at - " + now + " AS remaining FROM " + locks
                 + " WHERE name = ?), i AS (INSERT INTO " + queueTable + " (name, kind, owner, expires_at) SELECT"
                 + " h.name, 'L', ?, " + now + " + h.remaining + ? FROM h WHERE h.owner IS NOT NULL AND h.remaining > 0"
-                + onConflictKeepPlace() + ") SELECT owner, remaining FROM h";
+                + keepPlace + ") SELECT owner, remaining FROM h";
     }
 
     @Override
@@ -144,27 +139,16 @@ final class PostgresDialect extends Dialect {
         return queue ? new Object[] {key, owner, QUEUE_SLACK_MILLIS} : new Object[] {key};
     }
 
-    /** A queued owner keeps its place (seq) and the later of its two lapse times. */
-    private String onConflictKeepPlace() {
-        return " ON CONFLICT (name, kind, owner) DO UPDATE SET expires_at = GREATEST(" + queueTable
-                + ".expires_at, EXCLUDED.expires_at)";
-    }
-
     @Override
     void enqueuePermit(Connection c, String key, String owner, long lapseMs) throws SQLException {
-        update(
-                c,
-                "INSERT INTO " + queueTable + " (name, kind, owner, expires_at) VALUES (?, ?, ?, " + now + " + ?)"
-                        + onConflictKeepPlace(),
-                key,
-                "P",
-                owner,
-                lapseMs);
+        String sql = "INSERT INTO " + queueTable + " (name, kind, owner, expires_at) VALUES (?, ?, ?, " + now + " + ?)";
+        update(c, sql + keepPlace, key, "P", owner, lapseMs);
     }
 
     @Override
-    void leaveQueue(Connection c, LeaseKind kind, String key, String owner) throws SQLException {
-        update(c, "DELETE FROM " + queueTable + " WHERE name = ? AND kind = ? AND owner = ?", key, code(kind), owner);
+    int leaveQueue(Connection c, LeaseKind kind, String key, String owner) throws SQLException {
+        return update(
+                c, "DELETE FROM " + queueTable + " WHERE name = ? AND kind = ? AND owner = ?", key, code(kind), owner);
     }
 
     @Override
@@ -173,16 +157,8 @@ final class PostgresDialect extends Dialect {
             super.insertPermit(c, key, owner, token, ttlMs);
             return;
         }
-        update(
-                c,
-                "WITH d AS (DELETE FROM " + queueTable + " WHERE name = ? AND kind = 'P' AND owner = ?) "
-                        + insertPermitSql(),
-                key,
-                owner,
-                key,
-                owner,
-                token,
-                ttlMs);
+        String leave = "WITH d AS (DELETE FROM " + queueTable + " WHERE name = ? AND kind = 'P' AND owner = ?) ";
+        update(c, leave + insertPermit, key, owner, key, owner, token, ttlMs);
     }
 
     /** A query whose rows are the released keys, notifying listeners in the same statement. */
@@ -214,11 +190,11 @@ final class PostgresDialect extends Dialect {
 
     @Override
     void notifyForced(Connection c, LeaseKind kind, String key) throws SQLException {
-        query(c, "SELECT pg_notify('" + channel + "', ?)", rs -> 1, code(kind) + key);
+        query(c, "SELECT pg_notify('" + channel + "', ?)", rs -> 1, FeedListeners.topic(kind, key));
     }
 
-    static String code(LeaseKind kind) {
-        return kind == LeaseKind.LOCK ? "L" : "P";
+    private static String code(LeaseKind kind) {
+        return FeedListeners.topic(kind, "");
     }
 
     // FOR SHARE: a concurrent re-grant waits for this statement, and the guard is re-checked

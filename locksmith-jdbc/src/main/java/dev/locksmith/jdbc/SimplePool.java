@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.Properties;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * A small connection pool for backends opened from a {@code jdbc:} URI: at most {@code maxSize}
@@ -22,7 +23,9 @@ final class SimplePool implements ConnectionSource {
     private static final long VALIDATE_AFTER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final String url;
-    private final Properties properties;
+    /** The driver's connection properties, with its connect timeouts set to the given time. */
+    private final Function<Duration, Properties> properties;
+
     private final Duration borrowTimeout;
     private final Semaphore permits;
     private final TimeSource time;
@@ -31,7 +34,12 @@ final class SimplePool implements ConnectionSource {
 
     private record Idle(Connection connection, long since) {}
 
-    SimplePool(String url, Properties properties, int maxSize, Duration borrowTimeout, TimeSource time) {
+    SimplePool(
+            String url,
+            Function<Duration, Properties> properties,
+            int maxSize,
+            Duration borrowTimeout,
+            TimeSource time) {
         this.time = time;
         this.url = url;
         this.properties = properties;
@@ -61,7 +69,7 @@ final class SimplePool implements ConnectionSource {
                     candidate = idle.pollFirst();
                 }
                 if (candidate == null) {
-                    return open();
+                    return open(timeout == null || timeout.compareTo(borrowTimeout) > 0 ? borrowTimeout : timeout);
                 }
                 if (time.nanoTime() - candidate.since() < VALIDATE_AFTER_IDLE_NANOS
                         || candidate.connection().isValid(5)) {
@@ -93,12 +101,12 @@ final class SimplePool implements ConnectionSource {
 
     @Override
     public Connection openDedicated() throws SQLException {
-        return open();
+        return open(borrowTimeout);
     }
 
-    private Connection open() throws SQLException {
+    private Connection open(Duration timeout) throws SQLException {
         Driver driver = DriverManager.getDriver(url);
-        Connection c = driver.connect(url, properties);
+        Connection c = driver.connect(url, properties.apply(timeout));
         if (c == null) {
             throw new SQLException("no JDBC driver accepts " + Redaction.maskUri(url), "08001");
         }

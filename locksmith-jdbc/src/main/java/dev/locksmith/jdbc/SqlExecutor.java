@@ -23,21 +23,17 @@ import java.util.concurrent.Executor;
  */
 final class SqlExecutor {
     private static final System.Logger LOG = System.getLogger(SqlExecutor.class.getName());
+    /** Runs the driver's network-timeout bookkeeping on the calling thread. */
+    private static final Executor DIRECT = Runnable::run;
 
-    /** Work on a borrowed connection. */
-    @FunctionalInterface
     interface Work<T> {
         T run(Connection c) throws SQLException;
     }
 
-    /** A column reader. */
-    @FunctionalInterface
     interface Row<T> {
         T read(ResultSet rs) throws SQLException;
     }
 
-    /** Work in a transaction. */
-    @FunctionalInterface
     interface TxWork<T> {
         Tx<T> run() throws SQLException;
     }
@@ -58,9 +54,6 @@ final class SqlExecutor {
         INSTANCE
     }
 
-    /** Runs the network-timeout bookkeeping on the calling thread. */
-    private static final Executor DIRECT = Runnable::run;
-
     private final ConnectionSource connections;
 
     SqlExecutor(ConnectionSource connections) {
@@ -71,7 +64,8 @@ final class SqlExecutor {
      * Runs {@code work} on a pooled connection, once: a failure is a {@link BackendException},
      * transient when trying again may succeed (the client then retries within the caller's
      * deadline; every operation here is safe to repeat). A non-null {@code timeout} bounds the wait
-     * for a pooled connection and, where the dialect can, each read from the database.
+     * for a pooled connection and, where the dialect can, each read from the database; with a
+     * {@code null} one nothing is added to the call.
      */
     <T> T run(Dialect dialect, String op, String key, Duration timeout, Work<T> work) {
         Connection c = null;
@@ -90,21 +84,18 @@ final class SqlExecutor {
             return work.run(c);
         } catch (SQLException e) {
             broken = isConnectionFailure(e) || isClosed(c);
-            throw new BackendException(
-                    key,
-                    dialect.name + " " + op + (key == null ? "" : " of '" + key + "'") + " failed: " + e.getMessage()
-                            + " (SQLState " + e.getSQLState() + ", error " + e.getErrorCode() + ")",
-                    e,
-                    broken || isTransient(dialect, e));
+            String what = dialect.name + " " + op + (key == null ? "" : " of '" + key + "'");
+            String message = what + " failed: " + e.getMessage() + " (SQLState " + e.getSQLState() + ", error "
+                    + e.getErrorCode() + ")";
+            throw new BackendException(key, message, e, broken || isTransient(dialect, e));
         } finally {
             if (c != null) {
-                broken |= restore >= 0 && !resetNetworkTimeout(c, restore);
-                connections.giveBack(c, broken);
+                connections.giveBack(c, broken || (restore >= 0 && !setNetworkTimeout(c, restore)));
             }
         }
     }
 
-    private static boolean resetNetworkTimeout(Connection c, int millis) {
+    private static boolean setNetworkTimeout(Connection c, int millis) {
         try {
             c.setNetworkTimeout(DIRECT, millis);
             return true;
@@ -130,10 +121,10 @@ final class SqlExecutor {
     static boolean isTransient(Dialect dialect, SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s) {
-                String state = s.getSQLState();
+                String state = String.valueOf(s.getSQLState());
                 if (s instanceof SQLTransientException
                         || isConnectionFailure(s)
-                        || (state != null && state.startsWith("40"))
+                        || state.startsWith("40")
                         || dialect.transientCode(s)) {
                     return true;
                 }
@@ -142,11 +133,13 @@ final class SqlExecutor {
         return false;
     }
 
+    /** A lost or refused connection (SQLState class 08, PostgreSQL's 57P operator interventions). */
     static boolean isConnectionFailure(SQLException e) {
-        String state = e.getSQLState();
+        String state = String.valueOf(e.getSQLState());
         return e instanceof SQLRecoverableException
                 || e instanceof SQLTransientConnectionException
-                || (state != null && (state.startsWith("08") || state.startsWith("57P")));
+                || state.startsWith("08")
+                || state.startsWith("57P");
     }
 
     /** Whether the driver closed the connection after a fatal error (a killed session, a restart). */
@@ -157,8 +150,6 @@ final class SqlExecutor {
             return true;
         }
     }
-
-    // ---------------------------------------------------------------- statements
 
     static <T> T inTransaction(Connection c, TxWork<T> work) throws SQLException {
         c.setAutoCommit(false);
@@ -204,7 +195,7 @@ final class SqlExecutor {
         }
     }
 
-    static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
+    private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
         try {
             for (int i = 0; i < params.length; i++) {

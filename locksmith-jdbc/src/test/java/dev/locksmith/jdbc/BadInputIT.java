@@ -24,13 +24,13 @@ class BadInputIT {
         String url = "jdbc:sqlite:" + dir.resolve("ro.db");
         String prefix = "ro_";
         try (JdbcBackend rw = JdbcBackend.builder(
-                        new SimplePool(url, new Properties(), 1, TTL, dev.locksmith.TimeSource.system()))
+                        new SimplePool(url, t -> new Properties(), 1, TTL, dev.locksmith.TimeSource.system()))
                 .tablePrefix(prefix)
                 .build()) {
             Properties readOnly = new Properties();
             readOnly.setProperty("open_mode", "1"); // SQLITE_OPEN_READONLY
             try (JdbcBackend ro = JdbcBackend.builder(
-                            new SimplePool(url, readOnly, 1, TTL, dev.locksmith.TimeSource.system()))
+                            new SimplePool(url, t -> readOnly, 1, TTL, dev.locksmith.TimeSource.system()))
                     .tablePrefix(prefix)
                     .createSchema(false)
                     .build()) {
@@ -51,13 +51,13 @@ class BadInputIT {
         String prefix = "ro" + UUID.randomUUID().toString().substring(0, 8) + "_";
         String url = TestDatabase.POSTGRES;
         try (JdbcBackend rw = JdbcBackend.builder(
-                        new SimplePool(url, new Properties(), 1, TTL, dev.locksmith.TimeSource.system()))
+                        new SimplePool(url, t -> new Properties(), 1, TTL, dev.locksmith.TimeSource.system()))
                 .tablePrefix(prefix)
                 .build()) {
             Properties readOnly = new Properties();
             readOnly.setProperty("options", "-c default_transaction_read_only=on");
             try (JdbcBackend ro = JdbcBackend.builder(
-                            new SimplePool(url, readOnly, 1, TTL, dev.locksmith.TimeSource.system()))
+                            new SimplePool(url, t -> readOnly, 1, TTL, dev.locksmith.TimeSource.system()))
                     .tablePrefix(prefix)
                     .build()) {
                 assertThatThrownBy(() -> Calls.tryAcquire(ro, "ns/k", "o1", TTL))

@@ -90,8 +90,8 @@ abstract class JdbcConformance extends Conformance {
         }
 
         protected JdbcBackend.Builder builder() {
-            return JdbcBackend.builder(
-                    new SimplePool(url(), properties(), 8, Duration.ofSeconds(10), dev.locksmith.TimeSource.system()));
+            return JdbcBackend.builder(new SimplePool(
+                    url(), t -> properties(), 8, Duration.ofSeconds(10), dev.locksmith.TimeSource.system()));
         }
 
         @BeforeEach

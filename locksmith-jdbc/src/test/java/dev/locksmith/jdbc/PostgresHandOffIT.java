@@ -24,7 +24,7 @@ class PostgresHandOffIT extends HandOffContract {
     protected Backend newBackend() {
         JdbcBackend backend = JdbcBackend.builder(new SimplePool(
                         TestDatabase.POSTGRES,
-                        new Properties(),
+                        t -> new Properties(),
                         4,
                         Duration.ofSeconds(10),
                         dev.locksmith.TimeSource.system()))

@@ -43,8 +43,8 @@ class PostgresWaitQueueIT {
     }
 
     private static JdbcBackend.Builder builder() {
-        return JdbcBackend.builder(
-                new SimplePool(URL, new Properties(), 4, Duration.ofSeconds(10), dev.locksmith.TimeSource.system()));
+        return JdbcBackend.builder(new SimplePool(
+                URL, t -> new Properties(), 4, Duration.ofSeconds(10), dev.locksmith.TimeSource.system()));
     }
 
     /** Closed after each test, even one that failed. */

@@ -24,8 +24,8 @@ public final class SqliteWorkerMain {
         String prefix = args[4];
         String key = args[5];
         int permits = Integer.parseInt(args[6]);
-        SimplePool pool =
-                new SimplePool(url, new Properties(), 1, Duration.ofSeconds(30), dev.locksmith.TimeSource.system());
+        SimplePool pool = new SimplePool(
+                url, t -> new Properties(), 1, Duration.ofSeconds(30), dev.locksmith.TimeSource.system());
         try (JdbcBackend backend = JdbcBackend.builder(pool).tablePrefix(prefix).build()) {
             ProcessContention.awaitGo(log, owner);
             int done = 0;
