@@ -4,6 +4,7 @@ import static dev.locksmith.jdbc.SqlExecutor.queryLong;
 import static dev.locksmith.jdbc.SqlExecutor.update;
 
 import dev.locksmith.LeaseKind;
+import dev.locksmith.TimeSource;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
@@ -153,6 +154,11 @@ abstract class Dialect {
     /** Whether releases are published to listeners ({@code LISTEN/NOTIFY}). */
     boolean notifies() {
         return false;
+    }
+
+    /** The release feed's listener, when {@link #notifies()}; else {@code null}. */
+    PgListener listener(ConnectionSource source, TimeSource time) {
+        return null;
     }
 
     /** Whether the wait queue is in use: releases name the next queued owner. */

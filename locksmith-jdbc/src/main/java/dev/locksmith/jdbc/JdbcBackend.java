@@ -142,9 +142,7 @@ public final class JdbcBackend implements Backend, ReleaseFeed, WaitQueue, Guard
         if (dialect == null) {
             try {
                 Dialect d = sql.once(c -> Schema.open(c, options));
-                if (d instanceof PostgresDialect pg && pg.notifies()) {
-                    listener = new PgListener(connections, pg.channel, time);
-                }
+                listener = d.listener(connections, time);
                 dialect = d;
             } catch (SQLException e) {
                 String message =

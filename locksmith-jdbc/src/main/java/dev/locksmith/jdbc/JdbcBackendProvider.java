@@ -19,37 +19,25 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Opens a {@link JdbcBackend} for {@code jdbc:} URIs, such as {@code
  * jdbc:postgresql://127.0.0.1:5432/app?user=app&password=secret} or {@code
- * jdbc:sqlite:/var/lib/app/locks.db}. The URI is passed to the JDBC driver (which must be on the
- * class path) after removing the {@link JdbcOptions} settings, given as {@code locksmith.<name>}
- * parameters (after {@code ?} joined by {@code &}, or after {@code ;}):
- *
- * <ul>
- *   <li>{@code locksmith.tablePrefix} (default {@code locksmith_})
- *   <li>{@code locksmith.createSchema} ({@code true} or {@code false}, default true)
- *   <li>{@code locksmith.poolSize}: connections of the backend's own pool (default 8; SQLite 4;
- *       always 1 for an in-memory database private to each connection, such as {@code
- *       jdbc:sqlite::memory:})
- *   <li>{@code locksmith.notifications} ({@code true} or {@code false}, default true; PostgreSQL)
- *   <li>{@code locksmith.busyTimeout}: SQLite busy timeout, a duration such as {@code 500ms} or
- *       {@code 2s}; a bare number counts milliseconds (default 5s)
- * </ul>
- *
- * <p>Credentials go in the URI the way the driver accepts them ({@code ?user=...&password=...} for
- * PostgreSQL and MariaDB, {@code ;USER=...;PASSWORD=...} for H2). No message shows a password.
+ * jdbc:sqlite:/var/lib/app/locks.db}, with a small pool of its own. The {@link JdbcOptions} are
+ * {@code locksmith.<name>} parameters (after {@code ?} joined by {@code &}, or after {@code ;}),
+ * removed before the URI goes to the driver, which must be on the class path: {@code tablePrefix},
+ * {@code createSchema}, {@code notifications}, {@code busyTimeout} (a duration; a bare number
+ * counts milliseconds) and {@code poolSize} (always 1 for an in-memory database private to each
+ * connection, such as {@code jdbc:sqlite::memory:}). No message shows a password.
  */
 public final class JdbcBackendProvider implements BackendProvider {
 
     private static final String OPTION = "locksmith.";
-    private static final List<String> KNOWN = List.of(
-            "locksmith.tablePrefix",
-            "locksmith.createSchema",
-            "locksmith.poolSize",
-            "locksmith.notifications",
-            "locksmith.busyTimeout");
+    private static final List<String> KNOWN = Stream.of(
+                    "tablePrefix", "createSchema", "poolSize", "notifications", "busyTimeout")
+            .map(OPTION::concat)
+            .toList();
 
     /** Used by {@link java.util.ServiceLoader}. */
     public JdbcBackendProvider() {}
@@ -101,19 +89,14 @@ public final class JdbcBackendProvider implements BackendProvider {
     static JdbcOptions options(Map<String, String> given, String jdbcUrl) {
         Settings s = Settings.of(given, KNOWN);
         boolean sqlite = jdbcUrl.toLowerCase(Locale.ROOT).startsWith("jdbc:sqlite:");
-        int poolSize = s.integer(
-                "locksmith.poolSize",
-                sqlite ? JdbcOptions.DEFAULT_SQLITE_POOL_SIZE : JdbcOptions.DEFAULT_POOL_SIZE,
-                1,
-                1000);
-        // every connection would see its own empty database: share one
+        int pool = s.integer(OPTION + "poolSize", sqlite ? JdbcOptions.DEFAULT_SQLITE_POOL_SIZE : 8, 1, 1000);
         return JdbcOptions.builder()
                 .tablePrefix(s.string("locksmith.tablePrefix", JdbcOptions.DEFAULT_TABLE_PREFIX))
                 .createSchema(s.bool("locksmith.createSchema", true))
                 .notifications(s.bool("locksmith.notifications", true))
                 // whole milliseconds, as before durations had units
                 .busyTimeout(s.duration("locksmith.busyTimeout", JdbcOptions.DEFAULT_BUSY_TIMEOUT, ChronoUnit.MILLIS))
-                .poolSize(privateInMemory(jdbcUrl) ? 1 : poolSize)
+                .poolSize(privateInMemory(jdbcUrl) ? 1 : pool) // else each connection sees its own database
                 .build();
     }
 

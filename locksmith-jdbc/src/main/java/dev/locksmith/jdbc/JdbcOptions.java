@@ -85,12 +85,6 @@ public final class JdbcOptions {
         return poolSize;
     }
 
-    @Override
-    public String toString() {
-        return "JdbcOptions{tablePrefix=" + tablePrefix + ", createSchema=" + createSchema + ", notifications="
-                + notifications + ", busyTimeout=" + busyTimeout + ", poolSize=" + poolSize + "}";
-    }
-
     /** Builds {@link JdbcOptions}. Not thread-safe. */
     public static final class Builder {
         private String tablePrefix = DEFAULT_TABLE_PREFIX;

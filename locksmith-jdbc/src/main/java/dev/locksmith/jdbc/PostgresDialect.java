@@ -5,6 +5,7 @@ import static dev.locksmith.jdbc.SqlExecutor.queryLong;
 import static dev.locksmith.jdbc.SqlExecutor.update;
 
 import dev.locksmith.LeaseKind;
+import dev.locksmith.TimeSource;
 import dev.locksmith.spi.support.FeedListeners;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -64,6 +65,11 @@ final class PostgresDialect extends Dialect {
     @Override
     boolean notifies() {
         return notifies;
+    }
+
+    @Override
+    PgListener listener(ConnectionSource source, TimeSource time) {
+        return notifies ? new PgListener(source, channel, time) : null;
     }
 
     @Override
