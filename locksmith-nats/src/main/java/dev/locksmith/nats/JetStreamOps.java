@@ -5,10 +5,12 @@ import dev.locksmith.TimeSource;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
+import io.nats.client.api.MessageInfo;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +37,8 @@ final class JetStreamOps {
     private final Connection connection;
     private final TimeSource time;
     private final Duration defaultTimeout;
+    /** Whether reads go to the stream leader (replicated buckets) rather than to any replica. */
+    private final boolean leaderReads;
     /** How long a call waits for a connection that is being re-established. */
     private final Duration reconnectPatience;
     /** Completes when the connection is up; replaced when it drops. */
@@ -89,8 +93,9 @@ final class JetStreamOps {
         }
     }
 
-    JetStreamOps(Connection connection, TimeSource time, Duration defaultTimeout) {
+    JetStreamOps(Connection connection, TimeSource time, Duration defaultTimeout, boolean leaderReads) {
         this.connection = connection;
+        this.leaderReads = leaderReads;
         this.time = time;
         this.defaultTimeout = defaultTimeout;
         Duration rw = connection.getOptions().getReconnectWait();
@@ -114,8 +119,45 @@ final class JetStreamOps {
         return "$KV." + bucket + "." + key;
     }
 
-    /** The last entry of {@code key} in {@code bucket}, or null when the key has none. */
+    /**
+     * The last entry of {@code key} in {@code bucket}, or null when the key has none. On a single
+     * replica this is a direct get; on replicated buckets it asks the stream's leader, since a
+     * direct get may be answered by a follower that has not applied the latest writes yet.
+     */
     Entry read(String bucket, String key, Deadline deadline, String name) {
+        return leaderReads ? readFromLeader(bucket, key, deadline, name) : readDirect(bucket, key, deadline, name);
+    }
+
+    private Entry readFromLeader(String bucket, String key, Deadline deadline, String name) {
+        String subject = "$JS.API.STREAM.MSG.GET.KV_" + bucket;
+        byte[] body = ("{\"last_by_subj\":\"" + subject(bucket, key) + "\"}").getBytes(StandardCharsets.UTF_8);
+        Message reply =
+                request(NatsMessage.builder().subject(subject).data(body).build(), deadline, name);
+        if (reply.isStatusMessage()) {
+            if (reply.getStatus().isNoResponders()) {
+                throw noJetStream(name, bucket);
+            }
+            throw new BackendException(
+                    name, "NATS refused to read " + bucket + "/" + key + ": " + reply.getStatus(), null, true);
+        }
+        MessageInfo info = new MessageInfo(reply, "KV_" + bucket, false);
+        if (info.hasError()) {
+            if (info.getApiErrorCode() == 10037 || info.getErrorCode() == 404) { // no message found
+                return null;
+            }
+            throw new BackendException(
+                    name,
+                    "NATS refused to read " + bucket + "/" + key + ": " + info.getError(),
+                    null,
+                    info.getErrorCode() == 503 || info.getErrorCode() == 408);
+        }
+        Headers h = info.getHeaders();
+        String op = h == null ? null : h.getFirst(KV_OPERATION);
+        boolean deleted = op != null && (op.equals("DEL") || op.equals("PURGE"));
+        return new Entry(info.getSeq(), deleted, info.getData());
+    }
+
+    private Entry readDirect(String bucket, String key, Deadline deadline, String name) {
         String subject = "$JS.API.DIRECT.GET.KV_" + bucket + "." + subject(bucket, key);
         Message reply = request(NatsMessage.builder().subject(subject).build(), deadline, name);
         if (reply.isStatusMessage()) {

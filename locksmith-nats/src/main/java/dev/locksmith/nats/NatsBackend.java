@@ -67,6 +67,9 @@ import java.util.concurrent.TimeoutException;
 public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, OperatorActions {
     private static final System.Logger LOG = System.getLogger(NatsBackend.class.getName());
     private static final int MAX_RACES = 16;
+    /** Replicated buckets are refused on older servers: their compare-and-set is not atomic. */
+    static final String MIN_VERSION_FOR_REPLICAS = "2.10.0";
+
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long STEP_MS = NatsOptions.LEASE_STEP.toMillis();
 
@@ -97,7 +100,7 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
         this.ownsConnection = ownsConnection;
         this.options = options;
         this.time = time;
-        this.ops = new JetStreamOps(connection, time, options.requestTimeout());
+        this.ops = new JetStreamOps(connection, time, options.requestTimeout(), options.replicas() > 1);
         this.records = options.bucket();
         this.feed = new NatsFeed(connection, records, time, listeners);
         this.onDrop = (conn, event) -> {
@@ -137,6 +140,16 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
                     null,
                     "JetStream is not enabled on the NATS server at " + shown + " (version " + info.getVersion()
                             + "): start nats-server with -js, or add a jetstream {} block to its configuration",
+                    null,
+                    false);
+        }
+        if (options.replicas() > 1 && info != null && !info.isSameOrNewerThanVersion(MIN_VERSION_FOR_REPLICAS)) {
+            throw new BackendException(
+                    null,
+                    "replicas=" + options.replicas() + " is unsafe on nats-server " + info.getVersion() + " at " + shown
+                            + ": a replicated stream there accepts two concurrent writes expecting the same revision,"
+                            + " so two clients can both take a lock (seen on 2.9.10). Use replicas=1, or nats-server "
+                            + MIN_VERSION_FOR_REPLICAS + " or later",
                     null,
                     false);
         }
