@@ -323,9 +323,10 @@ final class AcquireOp<R> implements Waiters.Waiter {
      */
     private void armWait(long wakeAt, long epoch) {
         waiting.set(true);
-        boolean freshSubscription = engine.waiters().add(kind, key, this);
+        CompletableFuture<Void> subscribing = engine.waiters().add(kind, key, this);
         boolean releasedMeanwhile = engine.waiters().epoch(kind, key) != epoch;
-        if ((freshSubscription || releasedMeanwhile) && waiting.compareAndSet(true, false)) {
+        boolean justSubscribed = subscribing != null && subscribing.isDone();
+        if ((justSubscribed || releasedMeanwhile) && waiting.compareAndSet(true, false)) {
             // A release during the failed attempt, or before a new subscription existed, would go
             // unheard: look once more now. This look is not a policy attempt and keeps the wait.
             engine.execute(() -> recheck(wakeAt));
@@ -336,6 +337,19 @@ final class AcquireOp<R> implements Waiters.Waiter {
         timeout = t;
         if (!waiting.get()) {
             t.cancel(); // woken before the timer was set
+        }
+        if (subscribing != null && !subscribing.isDone()) {
+            // the store's subscription is not in effect yet: look once more when it is, since a
+            // release published before then is never heard (nobody blocks waiting for it)
+            subscribing.thenRun(() -> {
+                if (waiting.compareAndSet(true, false)) {
+                    TimeSource.Timeout pending = timeout;
+                    if (pending != null) {
+                        pending.cancel();
+                    }
+                    engine.execute(() -> recheck(wakeAt));
+                }
+            });
         }
         if (result.isDone()) {
             stopWaiting();

@@ -7,6 +7,7 @@ import dev.locksmith.spi.Subscription;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -57,10 +58,11 @@ final class Waiters {
     /**
      * Adds a waiter (once: adding one that is queued already changes nothing).
      *
-     * @return true if this opened a new store subscription, so a release may have been missed
-     *     between the failed attempt and now and the caller should try once more at once
+     * @return null when the key's subscription was in effect already; otherwise a future that
+     *     completes once it is (complete already for a feed that is in effect at once): a release
+     *     may have been missed between the failed attempt and then, so the caller looks once more
      */
-    boolean add(LeaseKind kind, String key, Waiter waiter) {
+    CompletableFuture<Void> add(LeaseKind kind, String key, Waiter waiter) {
         String id = id(kind, key);
         boolean[] opened = new boolean[1];
         byKey.compute(id, (k, existing) -> {
@@ -78,6 +80,7 @@ final class Waiters {
             }
             return kw;
         });
+        KeyWaiters kw = byKey.get(id);
         if (opened[0]) {
             // Subscribe outside compute(): a store may call back into this map from its thread.
             Subscription s;
@@ -90,8 +93,16 @@ final class Waiters {
                 s = Subscription.NONE;
             }
             attach(id, s);
+            CompletableFuture<Void> inEffect = opener(kw, s);
+            s.ready().whenComplete((v, e) -> inEffect.complete(null));
+            return inEffect;
         }
-        return opened[0];
+        // a waiter that joins before the key's subscription is in effect also looks once more then
+        return kw == null || kw.inEffect.isDone() ? null : kw.inEffect;
+    }
+
+    private static CompletableFuture<Void> opener(KeyWaiters kw, Subscription s) {
+        return kw != null ? kw.inEffect : s.ready();
     }
 
     private void attach(String id, Subscription s) {
@@ -222,6 +233,8 @@ final class Waiters {
         // adds and removals of the last waiter go through ConcurrentHashMap.compute, so they are serialized
         final ConcurrentLinkedDeque<Waiter> queue = new ConcurrentLinkedDeque<>();
         Subscription subscription;
+        /** Completes once the key's store subscription is in effect. */
+        final CompletableFuture<Void> inEffect = new CompletableFuture<>();
         /** The pending close of an idle key's subscription, or null while it has waiters. */
         TimeSource.Timeout linger;
     }

@@ -14,9 +14,10 @@ import redis.clients.jedis.UnifiedJedis;
  * Releases heard over classic pub/sub: one connection per backend, subscribed to the shared
  * release channel ({@code PUBLISH}) and to this client's own channel {@code <channel>:<tag>} (where
  * a release that names one of this client's waiters is published, so that other clients are not
- * woken to ignore it). Started by the first subscriber, which never waits for it: once both
- * channels are subscribed, after the first connect and after each reconnect, every listener is
- * told once, naming nobody, since a release may have been published meanwhile.
+ * woken to ignore it). Started by the first subscriber, which never waits for it: subscriptions
+ * are {@linkplain Subscription#ready() ready} once both channels are first subscribed, and after
+ * each reconnect every listener is told once, naming nobody, since a release may have been
+ * published meanwhile.
  */
 final class ClassicFeed extends ReconnectingListener implements KeyFeed {
     private final UnifiedJedis jedis;
@@ -31,9 +32,7 @@ final class ClassicFeed extends ReconnectingListener implements KeyFeed {
 
     @Override
     public Subscription subscribe(LeaseKind kind, String key, ReleaseListener listener) {
-        Subscription s = listeners.add(kind, key, listener);
-        start();
-        return s;
+        return register(kind, key, listener);
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Connection;
@@ -71,7 +72,8 @@ final class ShardedFeed implements KeyFeed, ShardSubscriber.Events {
     /**
      * Subscribes the key's two channels, both in its slot: the shared one (releases for watchers,
      * and those that name nobody) and this client's own (releases that name one of its waiters).
-     * Never waits: the key's listeners are told once both are subscribed.
+     * Never waits: the subscription is {@linkplain Subscription#ready() ready} once both are
+     * subscribed; after a move or a lost connection, the key's listeners are told once instead.
      */
     @Override
     public Subscription subscribe(LeaseKind kind, String key, ReleaseListener listener) {
@@ -95,10 +97,19 @@ final class ShardedFeed implements KeyFeed, ShardSubscriber.Events {
             }
         }
         AtomicBoolean open = new AtomicBoolean(true);
-        return () -> {
-            if (open.getAndSet(false)) {
-                s.close();
-                unsubscribe(both);
+        CompletableFuture<Void> inEffect = both.get(0).inEffect;
+        return new Subscription() {
+            @Override
+            public void close() {
+                if (open.getAndSet(false)) {
+                    s.close();
+                    unsubscribe(both);
+                }
+            }
+
+            @Override
+            public CompletableFuture<Void> ready() {
+                return inEffect;
             }
         };
     }
@@ -159,17 +170,29 @@ final class ShardedFeed implements KeyFeed, ShardSubscriber.Events {
     @Override
     public void confirmed(ShardSubscriber node, String channel) {
         String key = null;
+        CompletableFuture<Void> firstTime = null;
         synchronized (lock) {
             Chan c = chans.get(channel);
             if (c == null || c.node != node || c.confirmed) {
                 return;
             }
             c.confirmed = true;
-            // a key's two channels come and go together: tell its listeners once, when both are in
-            // effect, since a release published before (or while they were away) was missed
+            // a key's two channels come and go together: once both are in effect, the first time
+            // its subscriptions become ready (their waiters look once more); after a move or a lost
+            // connection its listeners are told once, since a release published meanwhile was missed
             String shared = keys.releaseChannel(c.key);
+            Chan sharedChan = c.name.equals(shared) ? c : chans.get(shared);
             Chan sibling = chans.get(c.name.equals(shared) ? shared + ":" + tag : shared);
-            key = sibling == null || sibling.confirmed ? c.key : null;
+            if (sibling == null || sibling.confirmed) {
+                if (sharedChan != null && !sharedChan.inEffect.isDone()) {
+                    firstTime = sharedChan.inEffect;
+                } else {
+                    key = c.key;
+                }
+            }
+        }
+        if (firstTime != null) {
+            firstTime.complete(null);
         }
         if (key != null) {
             listeners.tell(FeedListeners.topic(LeaseKind.LOCK, key), null);
@@ -357,6 +380,8 @@ final class ShardedFeed implements KeyFeed, ShardSubscriber.Events {
         ShardSubscriber node;
         /** Its node confirmed the subscription. */
         boolean confirmed;
+        /** Completes when the key's two channels were first both in effect (kept on the shared one). */
+        final CompletableFuture<Void> inEffect = new CompletableFuture<>();
 
         Chan(String name, String key) {
             this.name = name;

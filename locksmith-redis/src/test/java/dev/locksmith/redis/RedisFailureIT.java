@@ -159,9 +159,12 @@ class RedisFailureIT {
         try (RedisBackend backend = RedisTestSupport.open(server.uri(), "pubsub:");
                 Jedis raw = server.client()) {
             java.util.concurrent.Semaphore wakes = new java.util.concurrent.Semaphore(0);
-            backend.subscribe(dev.locksmith.LeaseKind.LOCK, "ns/w", next -> wakes.release());
-            // nobody waits for the subscription: it tells every listener once it is in effect
-            assertThat(wakes.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+            var subscription = backend.subscribe(dev.locksmith.LeaseKind.LOCK, "ns/w", next -> wakes.release());
+            // nobody waits for the subscription: it says when it is in effect
+            subscription.ready().get(10, TimeUnit.SECONDS);
+            assertThat(wakes.availablePermits())
+                    .as("the first connection tells nobody")
+                    .isZero();
             raw.clientKill(redis.clients.jedis.params.ClientKillParams.clientKillParams()
                     .type(redis.clients.jedis.args.ClientType.PUBSUB));
             // releases published while it was away are lost: it wakes every waiter once on return

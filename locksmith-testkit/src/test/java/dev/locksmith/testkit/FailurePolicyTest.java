@@ -258,6 +258,57 @@ class FailurePolicyTest {
         assertThat(lease.whenLost().join().cause()).as("the loss says why").isSameAs(down);
     }
 
+    @Test
+    void aWaiterLooksOnceMoreWhenItsSubscriptionComesIntoEffectNotBefore() {
+        CompletableFuture<Void> inEffect = new CompletableFuture<>();
+        dev.locksmith.spi.ReleaseFeed realFeed =
+                backend.role(dev.locksmith.spi.ReleaseFeed.class).orElseThrow();
+        dev.locksmith.spi.ReleaseFeed slowFeed = (kind, key, listener) -> {
+            dev.locksmith.spi.Subscription s = realFeed.subscribe(kind, key, listener);
+            return new dev.locksmith.spi.Subscription() {
+                @Override
+                public void close() {
+                    s.close();
+                }
+
+                @Override
+                public CompletableFuture<Void> ready() {
+                    return inEffect;
+                }
+            };
+        };
+        Backend slowSubscribing = new Delegating(backend) {
+            @Override
+            public <R> Optional<R> role(Class<R> role) {
+                return role == dev.locksmith.spi.ReleaseFeed.class
+                        ? Optional.of(role.cast(slowFeed))
+                        : super.role(role);
+            }
+        };
+        try (Locksmith c = Locksmith.builder()
+                .backend(slowSubscribing)
+                .timeSource(time)
+                .executor(Runnable::run)
+                .build()) {
+            Lease holder = holdForAnHour("sub");
+            long before = backend.calls("tryAcquire");
+            CompletableFuture<Lease> waiter = c.lock(
+                            "sub",
+                            LockOptions.builder().retry(RetryPolicy.fixed(HOUR)).build())
+                    .acquireAsync(HOUR);
+            assertThat(backend.calls("tryAcquire") - before)
+                    .as("no look before the subscription is in effect")
+                    .isEqualTo(1);
+            inEffect.complete(null);
+            assertThat(backend.calls("tryAcquire") - before)
+                    .as("one look once it is")
+                    .isEqualTo(2);
+            holder.release();
+            assertThat(waiter).as("woken by the release through the feed").isCompleted();
+            waiter.join().release();
+        }
+    }
+
     /** A backend that forwards every call, for tests that intercept one. */
     private static class Delegating implements Backend {
         private final Backend target;

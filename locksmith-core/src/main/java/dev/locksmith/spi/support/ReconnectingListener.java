@@ -1,6 +1,9 @@
 package dev.locksmith.spi.support;
 
+import dev.locksmith.LeaseKind;
 import dev.locksmith.TimeSource;
+import dev.locksmith.spi.ReleaseListener;
+import dev.locksmith.spi.Subscription;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -10,10 +13,10 @@ import java.util.concurrent.ExecutionException;
  * The thread of a store's push feed (pub/sub, LISTEN/NOTIFY, a watch): it connects, listens until
  * the connection drops, and connects again after a backoff timed on the client's {@link
  * TimeSource} (50 ms doubling to 2 s, reset by a successful connection). Nobody waits for it to be
- * ready: each time it (re)connects, {@link #connected()} tells every listener once, naming nobody,
- * because a release published before the subscription took effect, or while it was away, was
- * missed; the waiters then look again. A subclass implements {@link #listen()} and {@link
- * #stopListening()}.
+ * ready: the first connection completes the subscriptions' {@link Subscription#ready()} (the
+ * engine's waiters look once more then), and each reconnect tells every listener once, naming
+ * nobody, because a release published while it was away was missed. A subclass implements {@link
+ * #listen()} and {@link #stopListening()}.
  */
 public abstract class ReconnectingListener implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ReconnectingListener.class.getName());
@@ -74,11 +77,37 @@ public abstract class ReconnectingListener implements AutoCloseable {
         return closed;
     }
 
-    /** The subscription is in effect: tell every listener once, since releases may have been missed. */
+    /**
+     * Registers {@code listener} and starts the thread; the subscription is {@linkplain
+     * Subscription#ready() ready} once the feed first connected. For feeds with one connection
+     * for every key (a shared channel, {@code LISTEN}).
+     */
+    public final Subscription register(LeaseKind kind, String key, ReleaseListener listener) {
+        Subscription s = listeners.add(kind, key, listener);
+        start();
+        return new Subscription() {
+            @Override
+            public void close() {
+                s.close();
+            }
+
+            @Override
+            public CompletableFuture<Void> ready() {
+                return ready;
+            }
+        };
+    }
+
+    /**
+     * The feed is in effect. The first time, subscriptions become {@linkplain Subscription#ready()
+     * ready} (their waiters look once more); after a reconnect, every listener is told once, naming
+     * nobody, since releases published while it was away were missed.
+     */
     protected final void connected() {
         connectedOnce = true;
-        ready.complete(null);
-        listeners.tellAll();
+        if (!ready.complete(null)) {
+            listeners.tellAll();
+        }
     }
 
     private void run() {
