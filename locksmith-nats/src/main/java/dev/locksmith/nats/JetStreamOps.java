@@ -20,10 +20,10 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The four JetStream key-value requests the backend makes, each one request-reply on the
- * connection with its own time bound: read the last entry of a key (direct get), write a key only
- * if its last revision is the one expected (compare-and-set), write a key unconditionally, and
- * delete a key. Failures become {@link BackendException}s, transient when the connection is down
- * or the request timed out.
+ * connection with its own time bound: read the last entry of a key (a direct get, or a get from the
+ * stream leader on replicated buckets), write a key only if its last revision is the one expected
+ * (compare-and-set), and delete a key (waiting for the answer, or not). Failures become {@link
+ * BackendException}s, transient when the connection is down or the request timed out.
  */
 final class JetStreamOps {
     static final String EXPECTED_LAST_SUBJECT_SEQ = "Nats-Expected-Last-Subject-Sequence";
@@ -198,15 +198,6 @@ final class JetStreamOps {
             h.put(MSG_ID, msgId);
         }
         return publish(bucket, key, h, value, deadline, name);
-    }
-
-    /** Writes {@code value} to {@code key} whatever is there; returns the new revision. */
-    long put(String bucket, String key, byte[] value, Deadline deadline, String name) {
-        try {
-            return publish(bucket, key, new Headers(), value, deadline, name);
-        } catch (Conflict e) {
-            throw new IllegalStateException("unconditional write conflicted", e);
-        }
     }
 
     /** Puts a delete marker on {@code key} (whatever its revision); returns the marker's revision. */

@@ -448,7 +448,7 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
      */
     private Long confirm(String rk, String id, String name) {
         try {
-            Read read = readRecord(rk, ops.deadline(options.requestTimeout()), name);
+            Read read = readRecord(rk, ops.deadline(JetStreamOps.MIN_CALL_BOUND), name);
             for (Grant g : read.record().grants) {
                 if (g.id().equals(id)) {
                     return g.token();
