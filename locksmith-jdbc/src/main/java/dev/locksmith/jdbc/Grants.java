@@ -13,6 +13,7 @@ import dev.locksmith.spi.Holders;
 import dev.locksmith.spi.LeaseRef;
 import dev.locksmith.spi.StoredState;
 import dev.locksmith.spi.WriteOutcome;
+import dev.locksmith.spi.support.Ttls;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -20,11 +21,34 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /** The backend's atomic operations, each on one connection in the statements of a {@link Dialect}. */
 final class Grants {
+    private static final long MAX_TTL_MILLIS = Long.MAX_VALUE / 4;
+
     private Grants() {}
+
+    /** {@code ttl} in whole milliseconds, rounded up, capped where the database's arithmetic stays safe. */
+    static long ttlMillis(Duration ttl) {
+        return Math.min(Ttls.millisUp(Objects.requireNonNull(ttl, "ttl")), MAX_TTL_MILLIS);
+    }
+
+    static String key(String key) {
+        return checkLength(key, "key", JdbcBackend.MAX_KEY_LENGTH);
+    }
+
+    static String owner(String owner) {
+        return checkLength(owner, "owner", JdbcBackend.MAX_OWNER_LENGTH);
+    }
+
+    private static String checkLength(String value, String name, int max) {
+        if (Objects.requireNonNull(value, name).isEmpty() || value.length() > max) {
+            throw new IllegalArgumentException(name + " must be 1 to " + max + " characters, was " + value.length());
+        }
+        return value;
+    }
 
     /**
      * Takes a lock: update-first, then create the row of a never-seen key, then read the holder.
@@ -141,7 +165,7 @@ final class Grants {
                     for (int i = 0; i < leases.size(); i++) {
                         LeaseRef l = leases.get(i);
                         if (l.kind() == kind) {
-                            ps.setLong(1, JdbcBackend.ttlMillis(l.ttl()));
+                            ps.setLong(1, ttlMillis(l.ttl()));
                             ps.setString(2, l.key());
                             ps.setString(3, l.owner());
                             ps.addBatch();

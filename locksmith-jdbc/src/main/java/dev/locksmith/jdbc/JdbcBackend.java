@@ -1,5 +1,9 @@
 package dev.locksmith.jdbc;
 
+import static dev.locksmith.jdbc.Grants.key;
+import static dev.locksmith.jdbc.Grants.owner;
+import static dev.locksmith.jdbc.Grants.ttlMillis;
+
 import dev.locksmith.BackendException;
 import dev.locksmith.LeaseKind;
 import dev.locksmith.LockInfo;
@@ -18,15 +22,10 @@ import dev.locksmith.spi.StoredState;
 import dev.locksmith.spi.Subscription;
 import dev.locksmith.spi.WaitQueue;
 import dev.locksmith.spi.WriteOutcome;
-import dev.locksmith.spi.support.Ttls;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 
 /**
@@ -72,9 +71,6 @@ public final class JdbcBackend implements Backend, ReleaseFeed, WaitQueue, Guard
     /** The longest owner id the tables hold. */
     public static final int MAX_OWNER_LENGTH = 255;
 
-    private static final System.Logger LOG = System.getLogger(JdbcBackend.class.getName());
-    private static final long MAX_TTL_MILLIS = Long.MAX_VALUE / 4;
-
     private final ConnectionSource connections;
     private final JdbcOptions options;
     private final TimeSource time;
@@ -118,15 +114,7 @@ public final class JdbcBackend implements Backend, ReleaseFeed, WaitQueue, Guard
         dialect();
         PgListener l = listener;
         if (l != null) {
-            // LISTEN in effect before anyone waits: then no subscriber has a release to miss
-            l.start();
-            try {
-                l.listening.get(listenTimeout.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                LOG.log(System.Logger.Level.DEBUG, "LISTEN not in effect yet; waiters look again once it is");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            l.startAndAwait(listenTimeout); // LISTEN in effect before anyone waits: no release to miss
         }
     }
 
@@ -140,24 +128,11 @@ public final class JdbcBackend implements Backend, ReleaseFeed, WaitQueue, Guard
 
     private synchronized Dialect open() {
         if (dialect == null) {
-            try {
-                Dialect d = sql.once(c -> Schema.open(c, options));
-                listener = d.listener(connections, time);
-                dialect = d;
-            } catch (SQLException e) {
-                String message =
-                        "cannot open the JDBC backend: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")";
-                throw new BackendException(null, message, e, SqlExecutor.isConnectionFailure(e));
-            } catch (IllegalArgumentException e) {
-                throw new BackendException(e.getMessage(), e);
-            }
+            Dialect d = Schema.open(sql, options);
+            listener = d.listener(connections, time);
+            dialect = d;
         }
         return dialect;
-    }
-
-    /** The settings of this backend. */
-    public JdbcOptions options() {
-        return options;
     }
 
     /** The database family in use, for diagnostics: PostgreSQL, MariaDB, MySQL, SQLite or H2. */
@@ -223,7 +198,6 @@ public final class JdbcBackend implements Backend, ReleaseFeed, WaitQueue, Guard
                 > 0;
     }
 
-    /** Frees the grant; on PostgreSQL the releasing statement also notifies (naming the next queued owner). */
     @Override
     public boolean release(LeaseKind kind, String key, String owner) {
         Objects.requireNonNull(kind, "kind");
@@ -233,7 +207,6 @@ public final class JdbcBackend implements Backend, ReleaseFeed, WaitQueue, Guard
         return sql.run(d, "release", key, null, c -> d.release(c, kind, key, owner)) > 0;
     }
 
-    /** Renews every lease in one transaction, one JDBC batch per kind (one round trip on PostgreSQL and SQLite). */
     @Override
     public boolean[] extendAll(List<LeaseRef> leases) {
         if (Objects.requireNonNull(leases, "leases").isEmpty()) {
@@ -255,7 +228,7 @@ public final class JdbcBackend implements Backend, ReleaseFeed, WaitQueue, Guard
         return sql.run(d, "inspect", key, null, c -> Grants.holders(d, c, kind, key));
     }
 
-    /** Every release is published on PostgreSQL: the same as {@code inspect(LOCK, key)}. */
+    /** Every release is published anyway: the same as {@code inspect(LOCK, key)}. */
     @Override
     public Holders inspectOrWatch(String key) {
         return inspect(LeaseKind.LOCK, key);
@@ -292,10 +265,6 @@ public final class JdbcBackend implements Backend, ReleaseFeed, WaitQueue, Guard
         return sql.run(d, "writeState", key, null, c -> Grants.writeState(d, c, key, owner, fencingToken, value, ttl));
     }
 
-    /**
-     * On PostgreSQL with notifications: the listener is told after each release of the key, with
-     * the owner the release took out of the wait queue (or {@code null}); elsewhere nothing.
-     */
     @Override
     public Subscription subscribe(LeaseKind kind, String key, ReleaseListener listener) {
         Objects.requireNonNull(kind, "kind");
@@ -306,7 +275,6 @@ public final class JdbcBackend implements Backend, ReleaseFeed, WaitQueue, Guard
         return l == null || closed ? Subscription.NONE : l.subscribe(kind, key, listener);
     }
 
-    /** On PostgreSQL with the wait queue, deletes the owner's entry; elsewhere nothing. */
     @Override
     public void leaveQueue(LeaseKind kind, String key, String owner) {
         Objects.requireNonNull(kind, "kind");
@@ -332,26 +300,6 @@ public final class JdbcBackend implements Backend, ReleaseFeed, WaitQueue, Guard
             l.close();
         }
         connections.close();
-    }
-
-    /** {@code ttl} in whole milliseconds, rounded up, capped where the database's arithmetic stays safe. */
-    static long ttlMillis(Duration ttl) {
-        return Math.min(Ttls.millisUp(Objects.requireNonNull(ttl, "ttl")), MAX_TTL_MILLIS);
-    }
-
-    private static String key(String key) {
-        return checkLength(key, "key", MAX_KEY_LENGTH);
-    }
-
-    private static String owner(String owner) {
-        return checkLength(owner, "owner", MAX_OWNER_LENGTH);
-    }
-
-    private static String checkLength(String value, String name, int max) {
-        if (Objects.requireNonNull(value, name).isEmpty() || value.length() > max) {
-            throw new IllegalArgumentException(name + " must be 1 to " + max + " characters, was " + value.length());
-        }
-        return value;
     }
 
     @Override

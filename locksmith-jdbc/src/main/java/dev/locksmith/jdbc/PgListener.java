@@ -8,7 +8,11 @@ import dev.locksmith.spi.support.FeedListeners;
 import dev.locksmith.spi.support.ReconnectingListener;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -21,18 +25,31 @@ import org.postgresql.PGNotification;
  * every subscriber is told once naming nobody, as a release may have been missed meanwhile.
  */
 final class PgListener extends ReconnectingListener {
+    private static final System.Logger LOG = System.getLogger(PgListener.class.getName());
     private static final int POLL_MILLIS = 250;
 
     private final ConnectionSource source;
     private final String channel;
     private volatile Connection connection;
     /** Completes once {@code LISTEN} is in effect and the subscribers of that moment were told. */
-    final CompletableFuture<Void> listening = new CompletableFuture<>();
+    private final CompletableFuture<Void> listening = new CompletableFuture<>();
 
     PgListener(ConnectionSource source, String channel, TimeSource time) {
         super("locksmith-pg-listener-" + channel, time, new FeedListeners());
         this.source = source;
         this.channel = channel;
+    }
+
+    /** Starts listening and waits at most {@code timeout} for it to be in effect (never a subscriber). */
+    void startAndAwait(Duration timeout) {
+        start();
+        try {
+            listening.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(System.Logger.Level.DEBUG, "LISTEN not in effect yet; waiters look again once it is");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     Subscription subscribe(LeaseKind kind, String key, ReleaseListener listener) {

@@ -1,5 +1,6 @@
 package dev.locksmith.jdbc;
 
+import dev.locksmith.BackendException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -11,8 +12,19 @@ final class Schema {
 
     private Schema() {}
 
-    /** The dialect of the database behind {@code c}, with its tables created or checked. */
-    static Dialect open(Connection c, JdbcOptions options) throws SQLException {
+    /** The dialect of the database, with its tables created or checked. */
+    static Dialect open(SqlExecutor sql, JdbcOptions options) {
+        try {
+            return sql.once(c -> open(c, options));
+        } catch (SQLException e) {
+            String message = "cannot open the JDBC backend: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")";
+            throw new BackendException(null, message, e, SqlExecutor.isConnectionFailure(e));
+        } catch (IllegalArgumentException e) {
+            throw new BackendException(e.getMessage(), e); // an unsupported database
+        }
+    }
+
+    private static Dialect open(Connection c, JdbcOptions options) throws SQLException {
         Dialect d = Dialect.detect(c.getMetaData(), options);
         d.prepare(c, true);
         if (options.createSchema()) {

@@ -199,19 +199,10 @@ final class SqlExecutor {
         PreparedStatement ps = c.prepareStatement(sql);
         try {
             for (int i = 0; i < params.length; i++) {
-                Object p = params[i];
-                if (p instanceof String s) {
-                    ps.setString(i + 1, s);
-                } else if (p instanceof Long l) {
-                    ps.setLong(i + 1, l);
-                } else if (p instanceof Integer n) {
-                    ps.setInt(i + 1, n);
-                } else if (p instanceof byte[] bytes) {
-                    ps.setBytes(i + 1, bytes);
-                } else if (p == NullLong.INSTANCE) {
+                if (params[i] == NullLong.INSTANCE) {
                     ps.setNull(i + 1, Types.BIGINT);
                 } else {
-                    throw new IllegalArgumentException("unsupported parameter " + p);
+                    ps.setObject(i + 1, params[i]); // String, Long, Integer or byte[]
                 }
             }
             return ps;

@@ -172,10 +172,10 @@ class JdbcBackendProviderTest {
 
     @Test
     void ttlRoundsUpToWholeMilliseconds() {
-        assertThat(JdbcBackend.ttlMillis(java.time.Duration.ofNanos(1))).isEqualTo(1);
-        assertThat(JdbcBackend.ttlMillis(java.time.Duration.ofMillis(1500))).isEqualTo(1500);
-        assertThat(JdbcBackend.ttlMillis(java.time.Duration.ofNanos(1_500_001))).isEqualTo(2);
-        assertThatThrownBy(() -> JdbcBackend.ttlMillis(java.time.Duration.ofMillis(-1)))
+        assertThat(Grants.ttlMillis(java.time.Duration.ofNanos(1))).isEqualTo(1);
+        assertThat(Grants.ttlMillis(java.time.Duration.ofMillis(1500))).isEqualTo(1500);
+        assertThat(Grants.ttlMillis(java.time.Duration.ofNanos(1_500_001))).isEqualTo(2);
+        assertThatThrownBy(() -> Grants.ttlMillis(java.time.Duration.ofMillis(-1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("ttl must be positive, was PT-0.001S");
     }
