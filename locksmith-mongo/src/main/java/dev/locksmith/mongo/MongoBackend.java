@@ -190,6 +190,7 @@ public final class MongoBackend implements Backend, ReleaseFeed, GuardedStore, O
 
     /** The collection, bounded by {@code timeout} when given (at least 1 ms), else by the call timeout. */
     private MongoCollection<Document> collection(Duration timeout) {
+        checkOpen();
         start();
         if (timeout == null || timeout.compareTo(options.callTimeout()) >= 0) {
             return bounded;
