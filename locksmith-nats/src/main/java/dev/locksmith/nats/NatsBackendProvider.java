@@ -37,6 +37,9 @@ public final class NatsBackendProvider implements BackendProvider {
     /** Default pause between reconnect attempts of the connection the provider opens. */
     static final Duration DEFAULT_RECONNECT_WAIT = Duration.ofMillis(250);
 
+    /** For the {@link java.util.ServiceLoader}. */
+    public NatsBackendProvider() {}
+
     @Override
     public Set<String> schemes() {
         return Set.of("nats", "tls");
@@ -203,6 +206,7 @@ public final class NatsBackendProvider implements BackendProvider {
 
     static final class LoggingListener implements ConnectionListener {
         @Override
+        @SuppressWarnings("deprecation") // the one abstract method of the interface
         public void connectionEvent(Connection conn, Events type) {
             LOG.log(System.Logger.Level.DEBUG, "NATS connection: " + type);
         }
