@@ -1,5 +1,6 @@
 package dev.locksmith.mongo;
 
+import com.mongodb.client.ChangeStreamIterable;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoIterable;
@@ -66,17 +67,19 @@ final class ChangeStreamFeed extends ReconnectingListener {
     }
 
     /** The change stream, as raw events. */
-    static MongoIterable<BsonDocument> stream(MongoCollection<Document> collection) {
-        return collection
-                .watch(pipeline())
-                .fullDocument(FullDocument.UPDATE_LOOKUP)
+    static ChangeStreamIterable<Document> stream(MongoCollection<Document> collection) {
+        return collection.watch(pipeline()).fullDocument(FullDocument.UPDATE_LOOKUP);
+    }
+
+    private static MongoIterable<BsonDocument> events(MongoCollection<Document> collection) {
+        return stream(collection)
                 .maxAwaitTime(AWAIT_MILLIS, TimeUnit.MILLISECONDS)
                 .withDocumentClass(BsonDocument.class);
     }
 
     @Override
     protected void listen() throws InterruptedException {
-        try (MongoCursor<BsonDocument> c = stream(collection).cursor()) {
+        try (MongoCursor<BsonDocument> c = events(collection).cursor()) {
             cursor = c;
             if (isClosed()) {
                 return;

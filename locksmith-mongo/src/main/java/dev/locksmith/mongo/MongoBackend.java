@@ -69,6 +69,9 @@ public final class MongoBackend implements Backend, ReleaseFeed, GuardedStore, O
     /** How often one operation re-runs after losing a race to another writer of the same key. */
     private static final int MAX_ROUNDS = 8;
 
+    /** The shortest bound of one acquisition attempt. */
+    static final Duration MIN_CALL_BOUND = Duration.ofMillis(250);
+
     /** The longest value lifetime stored, so that {@code renewedAt + ttl} stays a valid date. */
     private static final long MAX_VALUE_TTL_MILLIS = Duration.ofDays(36500).toMillis();
 
@@ -123,7 +126,7 @@ public final class MongoBackend implements Backend, ReleaseFeed, GuardedStore, O
      * @throws dev.locksmith.BackendException if MongoDB cannot be reached or refuses the schema
      */
     public void start() {
-        start(options.callTimeout());
+        start(options.callTimeout().compareTo(MIN_CALL_BOUND) < 0 ? MIN_CALL_BOUND : options.callTimeout());
     }
 
     void start(Duration timeout) {
@@ -188,14 +191,19 @@ public final class MongoBackend implements Backend, ReleaseFeed, GuardedStore, O
         }
     }
 
-    /** The collection, bounded by {@code timeout} when given (at least 1 ms), else by the call timeout. */
+    /**
+     * The collection, bounded by {@code timeout} when given, else by the call timeout. The bound
+     * covers taking a connection too, and an acquisition is up to three round trips: on a loaded
+     * host 100 ms may not fit them, so it is at least {@link #MIN_CALL_BOUND}.
+     */
     private MongoCollection<Document> collection(Duration timeout) {
         checkOpen();
         start();
         if (timeout == null || timeout.compareTo(options.callTimeout()) >= 0) {
             return bounded;
         }
-        return collection.withTimeout(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+        Duration t = timeout.compareTo(MIN_CALL_BOUND) < 0 ? MIN_CALL_BOUND : timeout;
+        return collection.withTimeout(t.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static <T> T call(String key, String what, Supplier<T> body) {
