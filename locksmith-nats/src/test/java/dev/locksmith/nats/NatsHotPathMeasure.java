@@ -50,6 +50,45 @@ public final class NatsHotPathMeasure {
         return v[v.length / 2];
     }
 
+    /** {@code threads} threads of one client on one lock: hand-offs per second and release-to-grant latency. */
+    private static void contended(Locksmith ls, int threads, Duration run) throws InterruptedException {
+        DistributedLock lock = ls.lock("contended");
+        java.util.concurrent.atomic.AtomicLong released = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.ConcurrentLinkedQueue<Long> handOffs = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicInteger grants = new java.util.concurrent.atomic.AtomicInteger();
+        long end = System.nanoTime() + run.toNanos();
+        List<Thread> ts = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            Thread t = new Thread(() -> {
+                while (System.nanoTime() < end) {
+                    try (var lease = lock.acquire(Duration.ofSeconds(30))) {
+                        long r = released.get();
+                        if (r != 0) {
+                            handOffs.add(System.nanoTime() - r);
+                        }
+                        grants.incrementAndGet();
+                        released.set(System.nanoTime()); // just before the release itself
+                    } catch (RuntimeException e) {
+                        // counted as nothing
+                    }
+                }
+            });
+            ts.add(t);
+            t.start();
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        long[] h = handOffs.stream().mapToLong(Long::longValue).sorted().toArray();
+        System.out.printf(
+                "%d threads, one client, one lock, %d s: %.0f hand-offs/s; release-to-next-grant p50 %.1f us, p99 %.1f us%n",
+                threads,
+                run.toSeconds(),
+                grants.get() / (double) run.toSeconds(),
+                h.length == 0 ? 0.0 : h[h.length / 2] / 1000.0,
+                h.length == 0 ? 0.0 : h[(int) (h.length * 0.99)] / 1000.0);
+    }
+
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
@@ -115,6 +154,7 @@ public final class NatsHotPathMeasure {
             results.forEach((name, rs) -> System.out.printf(
                     "%-82s p50 %7.1f  p99 %8.1f  %.2fx floor%n",
                     name, median(rs, 0), median(rs, 1), median(rs, 0) / floor));
+            contended(ls, 16, Duration.ofSeconds(5));
             spi.close();
         } finally {
             NatsTestSupport.deleteBuckets(NatsTestSupport.PORT, bucket);
