@@ -259,8 +259,8 @@ abstract class Dialect {
         update(c, insertPermit, key, owner, token, ttlMs);
     }
 
-    /** Puts an owner in the wait queue of a full semaphore, lapsing after {@code lapseMs}. */
-    void enqueuePermit(Connection c, String key, String owner, long lapseMs) throws SQLException {}
+    /** Puts an owner in the wait queue of a full semaphore whose first permit expires in {@code remainingMs}. */
+    void enqueuePermit(Connection c, String key, String owner, long remainingMs) throws SQLException {}
 
     /** Takes an owner out of a wait queue; the entries removed. */
     int leaveQueue(Connection c, LeaseKind kind, String key, String owner) throws SQLException {

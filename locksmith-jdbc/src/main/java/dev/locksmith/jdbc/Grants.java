@@ -108,8 +108,7 @@ final class Grants {
                 AcquireResult held =
                         AcquireResult.held(live.size() == 1 ? live.get(0).owner() : null, earliest);
                 if (queue) {
-                    long lapse = (earliest == null ? 0 : earliest.toMillis()) + PostgresDialect.QUEUE_SLACK_MILLIS;
-                    d.enqueuePermit(c, key, owner, lapse);
+                    d.enqueuePermit(c, key, owner, earliest == null ? 0 : earliest.toMillis());
                     return Tx.commit(held);
                 }
                 return Tx.rollback(held);

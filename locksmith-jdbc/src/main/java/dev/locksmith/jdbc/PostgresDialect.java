@@ -146,9 +146,9 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
-    void enqueuePermit(Connection c, String key, String owner, long lapseMs) throws SQLException {
+    void enqueuePermit(Connection c, String key, String owner, long remainingMs) throws SQLException {
         String sql = "INSERT INTO " + queueTable + " (name, kind, owner, expires_at) VALUES (?, ?, ?, " + now + " + ?)";
-        update(c, sql + keepPlace, key, "P", owner, lapseMs);
+        update(c, sql + keepPlace, key, "P", owner, remainingMs + QUEUE_SLACK_MILLIS);
     }
 
     @Override

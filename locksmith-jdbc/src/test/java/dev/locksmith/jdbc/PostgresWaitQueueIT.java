@@ -96,6 +96,8 @@ class PostgresWaitQueueIT {
         assertThat(backend.tableNames())
                 .containsExactly(prefix + "locks", prefix + "permits", prefix + "state", prefix + "queue");
         assertThat(backend.ddl()).hasSize(4).last().asString().contains(prefix + "queue");
+        assertThat(backend.role(dev.locksmith.spi.ReleaseFeed.class)).isPresent();
+        assertThat(backend.role(dev.locksmith.spi.WaitQueue.class)).isPresent();
     }
 
     @Test
@@ -238,6 +240,9 @@ class PostgresWaitQueueIT {
         String k = key("off");
         try (JdbcBackend quiet =
                 builder().tablePrefix(prefix).notifications(false).build()) {
+            assertThat(quiet.role(dev.locksmith.spi.ReleaseFeed.class)).isEmpty();
+            assertThat(quiet.role(dev.locksmith.spi.WaitQueue.class)).isEmpty();
+            assertThat(quiet.role(dev.locksmith.spi.GuardedStore.class)).isPresent();
             Calls.tryAcquire(quiet, k, "h", LONG);
             assertThat(Calls.tryAcquireOrQueue(quiet, k, "w1", LONG).isAcquired())
                     .isFalse();
@@ -255,6 +260,10 @@ class PostgresWaitQueueIT {
         String k = key("noqueue");
         try (JdbcBackend old = builder().tablePrefix(prefix).createSchema(false).build()) {
             BlockingQueue<String> named = new LinkedBlockingQueue<>();
+            assertThat(old.role(dev.locksmith.spi.ReleaseFeed.class)).isPresent();
+            assertThat(old.role(dev.locksmith.spi.WaitQueue.class))
+                    .as("no queue table")
+                    .isEmpty();
             try (Subscription s = old.subscribe(LeaseKind.LOCK, k, next -> named.add(next == null ? "" : next))) {
                 Calls.tryAcquire(old, k, "h", LONG);
                 assertThat(Calls.tryAcquireOrQueue(old, k, "w1", LONG).isAcquired())
