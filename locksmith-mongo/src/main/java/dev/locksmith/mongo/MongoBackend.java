@@ -3,17 +3,21 @@ package dev.locksmith.mongo;
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
 import com.mongodb.ReadPreference;
+import com.mongodb.bulk.BulkWriteResult;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.Aggregates;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.WriteModel;
 import com.mongodb.client.result.UpdateResult;
 import dev.locksmith.LeaseKind;
 import dev.locksmith.LockInfo;
@@ -326,6 +330,46 @@ public final class MongoBackend implements Backend, ReleaseFeed, GuardedStore, O
                             KeyDocument.renewPermit(lease.owner(), ttl));
             return u.getMatchedCount() == 1;
         });
+    }
+
+    /**
+     * One unordered bulk write of every renewal. When each matched, every lease was renewed;
+     * otherwise (a lease was lost) each lease is looked up: a renewed one is held now, a lost one
+     * is not.
+     */
+    @Override
+    public boolean[] extendAll(List<LeaseRef> leases) {
+        if (leases.size() < 2) {
+            return Backend.super.extendAll(leases);
+        }
+        MongoCollection<Document> c = collection(null);
+        return call(null, "extendAll", () -> {
+            List<WriteModel<Document>> renewals = new ArrayList<>(leases.size());
+            for (LeaseRef l : leases) {
+                long ttl = Ttls.millisUp(l.ttl());
+                renewals.add(
+                        l.kind() == LeaseKind.LOCK
+                                ? new UpdateOneModel<>(
+                                        KeyDocument.lockHeldBy(l.key(), l.owner()), KeyDocument.renewLock(ttl))
+                                : new UpdateOneModel<>(
+                                        KeyDocument.permitHeldBy(l.key(), l.owner()),
+                                        KeyDocument.renewPermit(l.owner(), ttl)));
+            }
+            BulkWriteResult result = c.bulkWrite(renewals, new BulkWriteOptions().ordered(false));
+            boolean[] out = new boolean[leases.size()];
+            for (int i = 0; i < out.length; i++) {
+                LeaseRef l = leases.get(i);
+                out[i] = result.getMatchedCount() == leases.size() || holds(snapshot(c, l.key(), false), l);
+            }
+            return out;
+        });
+    }
+
+    private static boolean holds(Snapshot s, LeaseRef l) {
+        if (l.kind() == LeaseKind.LOCK) {
+            return s.lockLive() && s.lockOwner().equals(l.owner());
+        }
+        return s.livePermits().stream().anyMatch(p -> p.owner().equals(l.owner()));
     }
 
     @Override

@@ -160,6 +160,23 @@ class MongoBackendIT {
     }
 
     @Test
+    void extendAllRenewsInOneBulkWriteAndSaysWhichLeasesWereLost() {
+        MongoBackend b = backend();
+        b.tryAcquire(AcquireRequest.lock("x1", "a", Duration.ofSeconds(5)));
+        b.tryAcquire(AcquireRequest.lock("x2", "a", Duration.ofSeconds(5)));
+        b.tryAcquire(AcquireRequest.permit("x3", "a", 2, Duration.ofSeconds(5)));
+        List<LeaseRef> all = List.of(
+                new LeaseRef(LeaseKind.LOCK, "x1", "a", MINUTE),
+                new LeaseRef(LeaseKind.LOCK, "x2", "a", MINUTE),
+                new LeaseRef(LeaseKind.PERMIT, "x3", "a", MINUTE));
+        assertThat(b.extendAll(all)).containsExactly(true, true, true);
+        assertThat(b.inspect(LeaseKind.PERMIT, "x3").first().remaining()).isGreaterThan(Duration.ofSeconds(50));
+        b.forceRelease("x2");
+        assertThat(b.extendAll(all)).containsExactly(true, false, true);
+        assertThat(b.inspect(LeaseKind.LOCK, "x2").isFree()).isTrue();
+    }
+
+    @Test
     void guardedWritesAreCheckedOnOwnerAndTokenInTheLocksDocument() {
         MongoBackend b = backend();
         long token = b.tryAcquire(AcquireRequest.lock("g", "a", MINUTE)).fencingToken();
