@@ -467,6 +467,17 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
         leaseBucket(leaseMs);
         Deadline d = ops.deadline(null);
         String rk = KeyNames.recordKey(lease.kind(), lease.key());
+        // A renewal counts only if the record still names the grant after it: a release drops the
+        // grant from the record before it deletes the lease key, so a renewal racing a release
+        // (from another client) is not reported as held. This client's own grant is known from its
+        // last write: renew, then read.
+        Read known = lastRecords.get(rk);
+        Grant cached = known == null ? null : find(known.record(), lease.owner());
+        if (cached != null && cached.leaseMillis() == leaseMs && leaseRevisions.containsKey(cached.id())) {
+            if (renew(cached, d, name)) {
+                return namesGrant(rk, lease.owner(), cached.id(), d, name);
+            }
+        }
         for (int race = 0; race < MAX_RACES; race++) {
             Read read = readRecord(rk, d, name);
             Grant mine = find(read.record(), lease.owner());
@@ -477,7 +488,7 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
                 return false;
             }
             if (mine.leaseMillis() == leaseMs) {
-                return true;
+                return namesGrant(rk, lease.owner(), mine.id(), d, name);
             }
             // another lease length: a lease key in that bucket, and the record pointing to it
             String id = newId();
@@ -495,6 +506,13 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
             }
         }
         throw new BackendException(name, "extend lost " + MAX_RACES + " races in a row on NATS", null, true);
+    }
+
+    /** Whether the record names the owner's grant with that lease key now. */
+    private boolean namesGrant(String rk, String owner, String id, Deadline d, String name) {
+        Read read = readRecord(rk, d, name);
+        Grant mine = find(read.record(), owner);
+        return mine != null && mine.id().equals(id);
     }
 
     private static Grant find(GrantRecord rec, String owner) {
