@@ -252,7 +252,7 @@ public final class MongoBackend implements Backend, ReleaseFeed, GuardedStore, O
             try {
                 Document d =
                         c.findOneAndUpdate(KeyDocument.lockFree(r.key()), KeyDocument.grantLock(r.owner(), ttl), GRANT);
-                return AcquireResult.acquired(d.getLong(KeyDocument.FENCE), granted);
+                return AcquireResult.acquired(((Number) d.get(KeyDocument.FENCE)).longValue(), granted);
             } catch (MongoException e) {
                 if (!MongoFailures.isDuplicateKey(e)) {
                     throw e;
