@@ -686,11 +686,10 @@ public final class NatsBackend implements Backend, ReleaseFeed, GuardedStore, Op
 
     @Override
     public Subscription subscribe(LeaseKind kind, String key, ReleaseListener listener) {
-        Subscription s = listeners.add(kind, key, listener);
-        if (!closed) {
-            feed.start();
+        if (closed) {
+            return listeners.add(kind, key, listener);
         }
-        return s;
+        return feed.register(kind, key, listener); // ready once the watch is in effect
     }
 
     @Override
