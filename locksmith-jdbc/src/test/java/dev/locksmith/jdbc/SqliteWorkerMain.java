@@ -30,9 +30,10 @@ public final class SqliteWorkerMain {
             ProcessContention.awaitGo(log, owner);
             int done = 0;
             while (done < rounds) {
-                AcquireResult r = permits > 0
+                // a busy database is a transient failure: the client would try again, and so do we
+                AcquireResult r = JdbcConformance.retryTransient(() -> permits > 0
                         ? Calls.tryAcquirePermit(backend, key, owner, permits, Duration.ofSeconds(30))
-                        : Calls.tryAcquire(backend, key, owner, Duration.ofSeconds(30));
+                        : Calls.tryAcquire(backend, key, owner, Duration.ofSeconds(30)));
                 if (!r.isAcquired()) {
                     Thread.sleep(1);
                     continue;
@@ -42,7 +43,8 @@ public final class SqliteWorkerMain {
                 // that the limit, not the database's write serialization, is what keeps them apart
                 Thread.sleep(permits > 0 ? 20 : 2);
                 ProcessContention.append(log, "exit " + r.fencingToken() + " " + owner);
-                if (!(permits > 0 ? Calls.releasePermit(backend, key, owner) : Calls.release(backend, key, owner))) {
+                if (!JdbcConformance.retryTransient(() ->
+                        permits > 0 ? Calls.releasePermit(backend, key, owner) : Calls.release(backend, key, owner))) {
                     throw new IllegalStateException("release of a held lock returned false");
                 }
                 done++;

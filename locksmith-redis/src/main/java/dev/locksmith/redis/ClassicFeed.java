@@ -19,7 +19,7 @@ import redis.clients.jedis.UnifiedJedis;
  * each reconnect every listener is told once, naming nobody, since a release may have been
  * published meanwhile.
  */
-final class ClassicFeed extends ReconnectingListener implements KeyFeed {
+final class ClassicFeed extends ReconnectingListener implements FeedChoice.KeyFeed {
     private final UnifiedJedis jedis;
     private final byte[][] channels;
     private volatile Handler current;

@@ -2,8 +2,19 @@ package dev.locksmith.redis;
 
 import dev.locksmith.BackendException;
 import dev.locksmith.TimeSource;
+import dev.locksmith.spi.ReleaseFeed;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import redis.clients.jedis.CommandArguments;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Which release feed a backend uses, and the scripts that publish for it: classic ({@code
@@ -12,6 +23,14 @@ import redis.clients.jedis.UnifiedJedis;
  * that asks a server; {@code on} asks when the backend opens.
  */
 final class FeedChoice {
+    private static final System.Logger LOG = System.getLogger(FeedChoice.class.getName());
+
+    /** How releases are heard: {@link ClassicFeed} or, on a cluster, {@link ShardedFeed}. */
+    interface KeyFeed extends ReleaseFeed, AutoCloseable {
+        /** Stops listening and forgets every listener. */
+        @Override
+        void close();
+    }
 
     /** A chosen feed: how releases are published, and heard. */
     record Feed(Scripts.Publishing scripts, KeyFeed listener, boolean sharded) {}
@@ -21,9 +40,8 @@ final class FeedChoice {
     private final String tag;
     private final TimeSource time;
     private final RedisCalls calls;
-    private final Object lock = new Object();
     private volatile Feed feed;
-    private boolean closed;
+    private boolean closed; // guarded by this
 
     FeedChoice(
             UnifiedJedis jedis, RedisOptions options, KeyLayout keys, String tag, TimeSource time, RedisCalls calls) {
@@ -57,7 +75,7 @@ final class FeedChoice {
         if (f != null) {
             return f;
         }
-        synchronized (lock) {
+        synchronized (this) {
             if (feed == null) {
                 feed = make(supported(key, op + " (asking whether the cluster has sharded pub/sub)"));
                 if (closed) {
@@ -75,7 +93,7 @@ final class FeedChoice {
 
     void close() {
         Feed f;
-        synchronized (lock) {
+        synchronized (this) {
             closed = true;
             f = feed;
         }
@@ -84,15 +102,61 @@ final class FeedChoice {
         }
     }
 
-    private boolean supported(String key, String op) {
-        return calls.call(key, op, () -> SlotMap.supportsShardedPubSub((JedisCluster) jedis));
-    }
-
     private Feed make(boolean sharded) {
         if (sharded) {
             return new Feed(Scripts.SHARDED, new ShardedFeed((JedisCluster) jedis, keys, tag, time), true);
         }
         return new Feed(
                 Scripts.CLASSIC, new ClassicFeed(jedis, keys.channel(), keys.channel() + ":" + tag, time), false);
+    }
+
+    /**
+     * Whether the cluster's servers have {@code SPUBLISH} ({@code COMMAND INFO}, or the version in
+     * {@code INFO server} where {@code COMMAND} is not allowed), asked of the first node that answers.
+     */
+    private boolean supported(String key, String op) {
+        return calls.call(key, op, () -> {
+            JedisException last = new JedisException("the cluster client knows no node");
+            List<ConnectionPool> pools =
+                    new ArrayList<>(((JedisCluster) jedis).getClusterNodes().values());
+            Collections.shuffle(pools);
+            for (ConnectionPool pool : pools) {
+                try (Connection c = pool.getResource()) {
+                    try {
+                        Object info = c.executeCommand(new CommandArguments(Protocol.Command.COMMAND)
+                                .add("INFO")
+                                .add("SPUBLISH"));
+                        return info instanceof List<?> l && !l.isEmpty() && l.get(0) != null;
+                    } catch (JedisDataException e) {
+                        LOG.log(Level.DEBUG, "COMMAND INFO refused, asking INFO server", e);
+                    }
+                    try {
+                        Object info = c.executeCommand(new CommandArguments(Protocol.Command.INFO).add("server"));
+                        return majorVersion(ShardedFeed.str(info)) >= 7;
+                    } catch (JedisDataException e) {
+                        LOG.log(Level.DEBUG, "INFO server refused too: using classic pub/sub", e);
+                        return false;
+                    }
+                } catch (JedisException e) {
+                    last = e;
+                }
+            }
+            throw last;
+        });
+    }
+
+    /** The major version in an {@code INFO server} answer, or 0 if none. */
+    static int majorVersion(String info) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith("redis_version:")) {
+                String v = line.substring("redis_version:".length()).trim();
+                try {
+                    return Integer.parseInt(v.indexOf('.') < 0 ? v : v.substring(0, v.indexOf('.')));
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+        }
+        return 0;
     }
 }

@@ -17,40 +17,25 @@ final class KeyLayout {
         this.channel = prefix + "release";
     }
 
-    String prefix() {
-        return prefix;
-    }
-
-    /**
-     * The one pub/sub channel every release with waiters is published on (classic {@code PUBLISH},
-     * which a cluster sends to every node); the payload names the key.
-     */
+    /** The one classic pub/sub channel releases with waiters are published on; the payload names the key. */
     String channel() {
         return channel;
     }
 
     /**
-     * The key's own sharded pub/sub channel, {@code <prefix>{encoded key}:rel}, used instead of
-     * {@link #channel()} on a cluster with sharded pub/sub ({@code SPUBLISH}, Redis 7.0 and later).
-     * It shares the key's hash tag, so it lives in the key's slot: the release script may publish on
-     * it, and only the shard that owns the key carries the message. The lock and the permits of a
-     * key share it; the payload tells them apart. It is a channel, never a Redis key.
+     * The key's own sharded pub/sub channel ({@code SPUBLISH}), used instead of {@link #channel()} on
+     * a cluster: it shares the key's hash tag, so only the shard that owns the key carries it. A
+     * channel, never a Redis key; the lock and the permits of a key share it.
      */
     String releaseChannel(String key) {
         return base(key) + "rel";
     }
 
     static String encode(String key) {
-        if (key.indexOf('%') < 0 && key.indexOf('}') < 0) {
-            return key;
-        }
         return key.replace("%", "%25").replace("}", "%7D");
     }
 
     static String decode(String encoded) {
-        if (encoded.indexOf('%') < 0) {
-            return encoded;
-        }
         return encoded.replace("%7D", "}").replace("%25", "%");
     }
 
@@ -67,10 +52,7 @@ final class KeyLayout {
         return bytes(base(key) + "fence");
     }
 
-    /**
-     * The lock's wait queue: sorted set, member a waiting owner ({@code ''} for watchers), score the
-     * server millisecond its entry lapses. A release publishes only while it exists.
-     */
+    /** The lock's wait queue: sorted set of waiting owners ({@code ''} for watchers) by when they lapse. */
     byte[] lockQueue(String key) {
         return bytes(base(key) + "lq");
     }
@@ -85,10 +67,7 @@ final class KeyLayout {
         return bytes(base(key) + "ptok");
     }
 
-    /**
-     * String {@code <tag>:<owner>} with a {@code PX} of the hand-off window: the waiter a release
-     * named, for whom the free lock is reserved until it comes or the window ends.
-     */
+    /** String {@code <tag>:<owner>}, {@code PX} the hand-off window: the waiter the free lock is reserved for. */
     byte[] turn(String key) {
         return bytes(base(key) + "turn");
     }
@@ -108,10 +87,7 @@ final class KeyLayout {
         return globEscape(prefix + "{" + encode(keyPrefix)) + "*";
     }
 
-    /**
-     * The Locksmith key of a lock or permits Redis key, or {@code null} if {@code redisKey} is
-     * neither.
-     */
+    /** The Locksmith key of a Redis key ending in {@code }:<suffix>}, or null if it is not one. */
     String keyOf(String redisKey, String suffix) {
         String start = prefix + "{";
         String end = "}:" + suffix;
@@ -123,15 +99,7 @@ final class KeyLayout {
     }
 
     static String globEscape(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 8);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
-                b.append('\\');
-            }
-            b.append(c);
-        }
-        return b.toString();
+        return s.replaceAll("([*?\\[\\]\\\\])", "\\\\$1");
     }
 
     static byte[] bytes(String s) {

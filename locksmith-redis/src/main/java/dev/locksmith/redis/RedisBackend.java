@@ -58,11 +58,9 @@ public final class RedisBackend implements Backend, ReleaseFeed, WaitQueue, Guar
     private final RedisOptions options;
     private final KeyLayout keys;
     private final RedisCalls calls;
-    /**
-     * Names this backend in the wait queues it joins ({@code <tag>:<owner>}), so that a release
-     * naming one of its waiters is published on its own channel only.
-     */
-    private final String tag = newTag();
+    /** Names this backend in the wait queues it joins ({@code <tag>:<owner>}), and its own channel. */
+    private final String tag =
+            HexFormat.of().toHexDigits(new SecureRandom().nextLong()).substring(4);
 
     private final byte[] queueSlackMs;
     private final byte[] handOffWindowMs;
@@ -135,13 +133,16 @@ public final class RedisBackend implements Backend, ReleaseFeed, WaitQueue, Guar
 
     @Override
     public boolean extend(LeaseRef l) {
-        byte[] ttl = num(Ttls.millisUp(l.ttl()));
-        if (l.kind() == LeaseKind.LOCK) {
-            return isOne(
-                    calls.run(l.key(), Scripts.EXTEND, List.of(keys.lock(l.key())), List.of(b(l.owner()), ttl), null));
-        }
-        List<byte[]> ks = List.of(keys.permits(l.key()), keys.permitTokens(l.key()));
-        return isOne(calls.run(l.key(), Scripts.EXTEND_PERMIT, ks, List.of(b(l.owner()), ttl), null));
+        Scripts.Script script = l.kind() == LeaseKind.LOCK ? Scripts.EXTEND : Scripts.EXTEND_PERMIT;
+        List<byte[]> args = List.of(b(l.owner()), num(Ttls.millisUp(l.ttl())));
+        return isOne(calls.run(l.key(), script, leaseKeys(l), args, null));
+    }
+
+    /** The Redis keys a lease's extension touches. */
+    private List<byte[]> leaseKeys(LeaseRef l) {
+        return l.kind() == LeaseKind.LOCK
+                ? List.of(keys.lock(l.key()))
+                : List.of(keys.permits(l.key()), keys.permitTokens(l.key()));
     }
 
     @Override
@@ -175,19 +176,12 @@ public final class RedisBackend implements Backend, ReleaseFeed, WaitQueue, Guar
     }
 
     private Holders inspectLock(String key, byte[] watch) {
-        List<?> r = list(calls.run(
-                key,
-                Scripts.INSPECT,
-                List.of(keys.lock(key), keys.lockQueue(key)),
-                List.of(watch, queueSlackMs),
-                null));
+        List<byte[]> ks = List.of(keys.lock(key), keys.lockQueue(key));
+        List<?> r = list(calls.run(key, Scripts.INSPECT, ks, List.of(watch, queueSlackMs), null));
         return r.isEmpty() ? Holders.FREE : Holders.lock(lockInfo(key, str(r.get(0)), parseLong(r.get(1))));
     }
 
-    /**
-     * One script call for the whole batch on a single node; on a cluster, one per hash slot (a
-     * script may only touch keys of one slot).
-     */
+    /** One script call per hash slot (a script may only touch keys of one slot): one in all on a single node. */
     @Override
     public boolean[] extendAll(List<LeaseRef> leases) {
         boolean[] out = new boolean[leases.size()];
@@ -202,13 +196,9 @@ public final class RedisBackend implements Backend, ReleaseFeed, WaitQueue, Guar
             List<byte[]> args = new ArrayList<>();
             for (int i : group) {
                 LeaseRef l = leases.get(i);
-                boolean lock = l.kind() == LeaseKind.LOCK;
-                ks.addAll(
-                        lock
-                                ? List.of(keys.lock(l.key()))
-                                : List.of(keys.permits(l.key()), keys.permitTokens(l.key())));
+                ks.addAll(leaseKeys(l));
                 args.addAll(
-                        List.of(lock ? new byte[] {'L'} : new byte[] {'P'}, b(l.owner()), num(Ttls.millisUp(l.ttl()))));
+                        List.of(b(l.kind() == LeaseKind.LOCK ? "L" : "P"), b(l.owner()), num(Ttls.millisUp(l.ttl()))));
             }
             List<?> r = list(calls.run(leases.get(group.get(0)).key(), Scripts.EXTEND_ALL, ks, args, null));
             for (int j = 0; j < group.size(); j++) {
@@ -307,7 +297,7 @@ public final class RedisBackend implements Backend, ReleaseFeed, WaitQueue, Guar
     }
 
     /** The release feed in use (for tests). */
-    KeyFeed releaseFeed() {
+    FeedChoice.KeyFeed releaseFeed() {
         return feeds.get("", "releaseFeed").listener();
     }
 
@@ -327,12 +317,6 @@ public final class RedisBackend implements Backend, ReleaseFeed, WaitQueue, Guar
     /** This backend's name in wait queues and in its own release channel (for tests). */
     String tag() {
         return tag;
-    }
-
-    private static String newTag() {
-        byte[] random = new byte[6];
-        new SecureRandom().nextBytes(random);
-        return HexFormat.of().formatHex(random);
     }
 
     private static LockInfo lockInfo(String key, String value, long pttl) {

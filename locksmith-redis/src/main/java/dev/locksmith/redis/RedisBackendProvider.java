@@ -27,24 +27,10 @@ import redis.clients.jedis.exceptions.JedisException;
  * dev.locksmith.spi.support.Settings}: durations {@code 500ms}, {@code 2s}, {@code 1m30s} or ISO-8601
  * ({@code PT2S}), a bare number being milliseconds. No message shows a password.
  *
- * <p>TLS settings, only on {@code rediss://}; without them the JVM's default trust store (and key
- * store, if the {@code javax.net.ssl.*} system properties name one) is used:
- *
- * <ul>
- *   <li>{@code trustStore}: a file of the certificates to trust instead of the JVM's, for a server
- *       certificate signed by a private CA
- *   <li>{@code trustStoreType}: {@code PKCS12}, {@code JKS} or {@code PEM} (X.509 certificates in
- *       PEM, such as the CA file given to redis-server's {@code tls-ca-cert-file}); by default
- *       {@code JKS} for a {@code .jks} file, {@code PEM} for {@code .pem}, {@code .crt} and {@code
- *       .cer}, otherwise {@code PKCS12}
- *   <li>{@code trustStorePassword}: the trust store's password (none for PEM)
- *   <li>{@code keyStore}, {@code keyStoreType} ({@code PKCS12} or {@code JKS}, by the same rule),
- *       {@code keyStorePassword}: the client's certificate and private key, for a server with
- *       {@code tls-auth-clients yes}; the password opens both the store and the key
- *   <li>{@code verifyHostname}: {@code true} (the default) checks that the server's certificate
- *       names the host in the URI. {@code false} is insecure: any certificate signed by a trusted CA
- *       is accepted for any server; it is refused unless {@code trustStore} names a private CA.
- * </ul>
+ * <p>TLS settings, only on {@code rediss://}: {@code trustStore}, {@code trustStoreType} ({@code
+ * PKCS12}, {@code JKS} or {@code PEM}), {@code trustStorePassword}, {@code keyStore}, {@code
+ * keyStoreType}, {@code keyStorePassword} and {@code verifyHostname} (default {@code true}); see
+ * {@link dev.locksmith.spi.support.TlsSettings}. Without them the JVM's default stores are used.
  */
 public final class RedisBackendProvider implements BackendProvider {
 

@@ -128,9 +128,8 @@ final class RedisCalls {
 
     /**
      * Runs a granting script; with {@code replicaAcks} set, sends {@code WAIT} on the same connection
-     * right behind it and undoes a grant that too few replicas acknowledged. On a cluster that
-     * connection is one to the master owning the key's slot, so {@code WAIT} counts that master's
-     * replicas.
+     * right behind it (on a cluster, one to the master owning the key's slot, so that {@code WAIT}
+     * counts its replicas) and undoes a grant that too few replicas acknowledged.
      */
     Object runGrant(
             String key, Scripts.Script script, List<byte[]> ks, List<byte[]> args, Duration timeout, Runnable undo) {
@@ -140,9 +139,16 @@ final class RedisCalls {
         }
         Object[] out;
         try {
-            out = jedis instanceof JedisCluster
-                    ? clusterEvalThenWait(key, script, ks, args, want)
-                    : evalThenWait(ks, args, script, want);
+            if (jedis instanceof JedisCluster) {
+                out = clusterEvalThenWait(key, script, ks, args, want);
+            } else {
+                try (AbstractPipeline ap = jedis.pipelined()) {
+                    if (!(ap instanceof Pipeline p)) {
+                        throw new IllegalStateException("replicaAcks needs a single-connection pipeline, got " + ap);
+                    }
+                    out = evalThenWait(p, script, ks, args, want);
+                }
+            }
         } catch (JedisException e) {
             throw failure(key, script.name(), e);
         }
@@ -159,27 +165,24 @@ final class RedisCalls {
     }
 
     /**
-     * On a cluster: the script and {@code WAIT} on one pooled connection to the master owning the
-     * slot of the key's (hash-tagged) keys. A {@code MOVED} reply means that node did not run the
-     * script (nothing was granted): the slot map is refreshed and the grant sent once more. An
-     * {@code ASK} (the slot is being migrated) or a second {@code MOVED} fails, again with nothing
-     * granted.
+     * The script and {@code WAIT} on one connection to the master owning the key's slot. A {@code
+     * MOVED} reply means that node did not run the script: the slot map is refreshed and the grant
+     * sent once more. An {@code ASK} (the slot is being migrated) or a second {@code MOVED} fails,
+     * with nothing granted.
      */
     private Object[] clusterEvalThenWait(
             String key, Scripts.Script script, List<byte[]> ks, List<byte[]> args, int want) {
         int slot = JedisClusterCRC16.getSlot(ks.get(0));
+        String failed = "redis " + script.name() + " of '" + key + "' failed: slot " + slot;
         for (int attempt = 1; ; attempt++) {
             try (Connection c = ((JedisCluster) jedis).getConnectionFromSlot(slot)) {
-                Pipeline p = new Pipeline(c);
-                Object[] out = evalThenWait(p, script, ks, args, want, false);
-                return out != null ? out : evalThenWait(p, script, ks, args, want, true);
+                return evalThenWait(new Pipeline(c), script, ks, args, want);
             } catch (JedisMovedDataException e) {
                 if (attempt > 1) {
                     throw new BackendException(
                             key,
-                            "redis " + script.name() + " of '" + key + "' failed: slot " + slot
-                                    + " moved again (to " + e.getTargetNode() + ") after refreshing the cluster's"
-                                    + " slot map; nothing was granted",
+                            failed + " moved again (to " + e.getTargetNode() + ") after"
+                                    + " refreshing the cluster's slot map; nothing was granted",
                             e,
                             true);
                 }
@@ -187,40 +190,27 @@ final class RedisCalls {
             } catch (JedisAskDataException e) {
                 throw new BackendException(
                         key,
-                        "redis " + script.name() + " of '" + key + "' failed: slot " + slot + " is being migrated (to "
-                                + e.getTargetNode() + ") and replicaAcks needs the grant and WAIT on one master;"
-                                + " nothing was granted, try again",
+                        failed + " is being migrated (to " + e.getTargetNode() + ") and"
+                                + " replicaAcks needs the grant and WAIT on one master; nothing was granted, try again",
                         e,
                         true);
             }
         }
     }
 
-    /** {script result, acks} on a single node's pipeline. */
-    private Object[] evalThenWait(List<byte[]> ks, List<byte[]> args, Scripts.Script script, int want) {
-        AbstractPipeline ap = jedis.pipelined();
-        try (ap) {
-            if (!(ap instanceof Pipeline p)) {
-                throw new IllegalStateException("replicaAcks needs a single-connection pipeline, got " + ap);
+    /** Sends the script and {@code WAIT} on {@code p}'s one connection: {result, acks}; by EVAL after NOSCRIPT. */
+    private Object[] evalThenWait(Pipeline p, Scripts.Script script, List<byte[]> ks, List<byte[]> args, int want) {
+        for (boolean eval = false; ; eval = true) {
+            Response<Object> r = eval ? p.eval(script.body(), ks, args) : p.evalsha(script.sha(), ks, args);
+            Response<Long> w = p.waitReplicas(want, options.replicaAckTimeout().toMillis());
+            p.sync();
+            try {
+                return new Object[] {r.get(), w.get()};
+            } catch (JedisDataException e) {
+                if (eval || !noScript(e)) {
+                    throw e;
+                }
             }
-            Object[] out = evalThenWait(p, script, ks, args, want, false);
-            return out != null ? out : evalThenWait(p, script, ks, args, want, true);
-        }
-    }
-
-    /** Sends the script and {@code WAIT} on {@code p}'s one connection: {result, acks}, or null on NOSCRIPT. */
-    private Object[] evalThenWait(
-            Pipeline p, Scripts.Script script, List<byte[]> ks, List<byte[]> args, int want, boolean eval) {
-        Response<Object> r = eval ? p.eval(script.body(), ks, args) : p.evalsha(script.sha(), ks, args);
-        Response<Long> w = p.waitReplicas(want, options.replicaAckTimeout().toMillis());
-        p.sync();
-        try {
-            return new Object[] {r.get(), w.get()};
-        } catch (JedisDataException e) {
-            if (!eval && noScript(e)) {
-                return null;
-            }
-            throw e;
         }
     }
 

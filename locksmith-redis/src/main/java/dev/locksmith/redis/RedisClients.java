@@ -1,5 +1,6 @@
 package dev.locksmith.redis;
 
+import dev.locksmith.spi.support.TlsSettings;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
@@ -26,14 +27,14 @@ final class RedisClients {
         pool.setMaxIdle(u.options.maxConnections() + 1);
         pool.setMaxWait(u.connectTimeout);
         pool.setJmxEnabled(false);
-        DefaultJedisClientConfig.Builder config = u.tls.apply(DefaultJedisClientConfig.builder())
+        DefaultJedisClientConfig.Builder config = withTls(DefaultJedisClientConfig.builder(), u.tls)
                 .connectionTimeoutMillis(millis(u.connectTimeout))
                 .socketTimeoutMillis(millis(u.options.socketTimeout()))
                 .user(u.user)
                 .password(u.password)
                 .clientName(u.clientName);
         if (u.masterName != null) {
-            var sentinels = u.tls.apply(DefaultJedisClientConfig.builder())
+            var sentinels = withTls(DefaultJedisClientConfig.builder(), u.tls)
                     .connectionTimeoutMillis(millis(u.connectTimeout))
                     .socketTimeoutMillis(millis(u.options.socketTimeout()))
                     .build();
@@ -44,6 +45,18 @@ final class RedisClients {
         }
         return new JedisPooled(
                 pool, u.hosts.iterator().next(), config.database(u.database).build());
+    }
+
+    /** The same TLS settings for every connection: commands, the release feed, sentinels. */
+    static DefaultJedisClientConfig.Builder withTls(DefaultJedisClientConfig.Builder b, TlsSettings tls) {
+        b.ssl(tls.enabled());
+        if (tls.enabled()) {
+            b.sslParameters(tls.parameters());
+            if (tls.socketFactory() != null) {
+                b.sslSocketFactory(tls.socketFactory());
+            }
+        }
+        return b;
     }
 
     static int millis(Duration d) {
@@ -70,14 +83,14 @@ final class RedisClients {
                     && !(t instanceof ConnectException)
                     && !(t instanceof NoRouteToHostException);
         }
-        if (u.tls.enabled && timedOut) {
+        if (u.tls.enabled() && timedOut) {
             return msg + " (if the port does not speak TLS, it never answers the TLS handshake: use redis:// for it)";
         }
-        if (u.tls.enabled && closed && !u.tls.hasKeyStore) {
+        if (u.tls.enabled() && closed && !u.tls.hasKeyStore()) {
             return msg + " (if the server has tls-auth-clients yes, it closes the connection of a client"
                     + " without a certificate: set keyStore)";
         }
-        if (!u.tls.enabled && closed) {
+        if (!u.tls.enabled() && closed) {
             return msg + " (if the port speaks only TLS, it closes a plain connection: use rediss:// for it)";
         }
         return msg;

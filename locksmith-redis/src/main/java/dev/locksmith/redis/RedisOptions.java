@@ -57,26 +57,11 @@ public final class RedisOptions {
 
     private static final RedisOptions DEFAULTS = builder().build();
 
-    private final String keyPrefix;
-    private final Duration socketTimeout;
-    private final int maxConnections;
-    private final Duration waitMarkerSlack;
-    private final Duration handOffWindow;
-    private final boolean durableTokens;
-    private final int replicaAcks;
-    private final Duration replicaAckTimeout;
-    private final ShardedPubSub shardedPubSub;
+    /** A private copy of the builder that built these settings: never changed, never shown. */
+    private final Builder b;
 
     private RedisOptions(Builder b) {
-        this.keyPrefix = b.keyPrefix;
-        this.socketTimeout = b.socketTimeout;
-        this.maxConnections = b.maxConnections;
-        this.waitMarkerSlack = b.waitMarkerSlack;
-        this.handOffWindow = b.handOffWindow;
-        this.durableTokens = b.durableTokens;
-        this.replicaAcks = b.replicaAcks;
-        this.replicaAckTimeout = b.replicaAckTimeout;
-        this.shardedPubSub = b.shardedPubSub;
+        this.b = b.copy();
     }
 
     /** The default settings. */
@@ -84,43 +69,34 @@ public final class RedisOptions {
         return DEFAULTS;
     }
 
+    /** A builder starting from the defaults. */
     public static Builder builder() {
         return new Builder();
     }
 
     /** A builder starting from these settings. */
     public Builder mutate() {
-        Builder b = new Builder();
-        b.keyPrefix = keyPrefix;
-        b.socketTimeout = socketTimeout;
-        b.maxConnections = maxConnections;
-        b.waitMarkerSlack = waitMarkerSlack;
-        b.handOffWindow = handOffWindow;
-        b.durableTokens = durableTokens;
-        b.replicaAcks = replicaAcks;
-        b.replicaAckTimeout = replicaAckTimeout;
-        b.shardedPubSub = shardedPubSub;
-        return b;
+        return b.copy();
     }
 
     /** Prefix of every Redis key Locksmith writes, and of its release channel ({@code <prefix>release}). */
     public String keyPrefix() {
-        return keyPrefix;
+        return b.keyPrefix;
     }
 
     /** How long one command may take before it fails with a {@link dev.locksmith.BackendException}. */
     public Duration socketTimeout() {
-        return socketTimeout;
+        return b.socketTimeout;
     }
 
     /** Maximum pooled connections for commands. */
     public int maxConnections() {
-        return maxConnections;
+        return b.maxConnections;
     }
 
     /** How long a waiter's registration outlives the holder's remaining lease. */
     public Duration waitMarkerSlack() {
-        return waitMarkerSlack;
+        return b.waitMarkerSlack;
     }
 
     /**
@@ -131,7 +107,7 @@ public final class RedisOptions {
      * waiter that does not come (it crashed) costs the others at most the window.
      */
     public Duration handOffWindow() {
-        return handOffWindow;
+        return b.handOffWindow;
     }
 
     /**
@@ -140,7 +116,7 @@ public final class RedisOptions {
      * Reported as {@link dev.locksmith.spi.Capabilities#durableTokens()}; Locksmith cannot check it.
      */
     public boolean durableTokens() {
-        return durableTokens;
+        return b.durableTokens;
     }
 
     /**
@@ -152,30 +128,29 @@ public final class RedisOptions {
      * replicas counted are those of the master owning the key's slot.
      */
     public int replicaAcks() {
-        return replicaAcks;
+        return b.replicaAcks;
     }
 
     /** How long a grant waits for {@link #replicaAcks()} acknowledgements. */
     public Duration replicaAckTimeout() {
-        return replicaAckTimeout;
+        return b.replicaAckTimeout;
     }
 
     /** Whether a cluster's release notifications use sharded pub/sub; see {@link ShardedPubSub}. */
     public ShardedPubSub shardedPubSub() {
-        return shardedPubSub;
+        return b.shardedPubSub;
     }
 
     @Override
     public String toString() {
-        return "RedisOptions{keyPrefix=" + keyPrefix + ", socketTimeout=" + socketTimeout + ", maxConnections="
-                + maxConnections + ", waitMarkerSlack=" + waitMarkerSlack + ", handOffWindow=" + handOffWindow
-                + ", durableTokens=" + durableTokens
-                + ", replicaAcks=" + replicaAcks + ", replicaAckTimeout=" + replicaAckTimeout + ", shardedPubSub="
-                + shardedPubSub + "}";
+        return "RedisOptions{keyPrefix=" + b.keyPrefix + ", socketTimeout=" + b.socketTimeout + ", maxConnections="
+                + b.maxConnections + ", waitMarkerSlack=" + b.waitMarkerSlack + ", handOffWindow=" + b.handOffWindow
+                + ", durableTokens=" + b.durableTokens + ", replicaAcks=" + b.replicaAcks + ", replicaAckTimeout="
+                + b.replicaAckTimeout + ", shardedPubSub=" + b.shardedPubSub + "}";
     }
 
     /** Builds {@link RedisOptions}. Not thread-safe. */
-    public static final class Builder {
+    public static final class Builder implements Cloneable {
         private String keyPrefix = DEFAULT_KEY_PREFIX;
         private Duration socketTimeout = DEFAULT_SOCKET_TIMEOUT;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
@@ -208,10 +183,8 @@ public final class RedisOptions {
 
         /** 1 to 10,000. */
         public Builder maxConnections(int maxConnections) {
-            if (maxConnections < 1 || maxConnections > 10_000) {
-                throw new IllegalArgumentException("maxConnections must be 1 to 10000, was " + maxConnections);
-            }
-            this.maxConnections = maxConnections;
+            this.maxConnections = check(
+                    maxConnections, maxConnections >= 1 && maxConnections <= 10_000, "maxConnections", "1 to 10000");
             return this;
         }
 
@@ -224,10 +197,8 @@ public final class RedisOptions {
         /** 0 (no reservation) to 10 seconds; see {@link RedisOptions#handOffWindow()}. */
         public Builder handOffWindow(Duration handOffWindow) {
             Objects.requireNonNull(handOffWindow, "handOffWindow");
-            if (handOffWindow.isNegative() || handOffWindow.compareTo(Duration.ofSeconds(10)) > 0) {
-                throw new IllegalArgumentException("handOffWindow must be 0 to 10 seconds, was " + handOffWindow);
-            }
-            this.handOffWindow = handOffWindow;
+            boolean ok = !handOffWindow.isNegative() && handOffWindow.compareTo(Duration.ofSeconds(10)) <= 0;
+            this.handOffWindow = check(handOffWindow, ok, "handOffWindow", "0 to 10 seconds");
             return this;
         }
 
@@ -239,10 +210,7 @@ public final class RedisOptions {
 
         /** 0 to 100; see {@link RedisOptions#replicaAcks()}. */
         public Builder replicaAcks(int replicaAcks) {
-            if (replicaAcks < 0 || replicaAcks > 100) {
-                throw new IllegalArgumentException("replicaAcks must be 0 to 100, was " + replicaAcks);
-            }
-            this.replicaAcks = replicaAcks;
+            this.replicaAcks = check(replicaAcks, replicaAcks >= 0 && replicaAcks <= 100, "replicaAcks", "0 to 100");
             return this;
         }
 
@@ -270,12 +238,25 @@ public final class RedisOptions {
             return new RedisOptions(this);
         }
 
+        private Builder copy() {
+            try {
+                return (Builder) clone();
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError(e);
+            }
+        }
+
         private static Duration checkRange(Duration d, String name) {
             Objects.requireNonNull(d, name);
-            if (d.compareTo(Duration.ofMillis(1)) < 0 || d.compareTo(Duration.ofMinutes(10)) > 0) {
-                throw new IllegalArgumentException(name + " must be 1 ms to 10 minutes, was " + d);
+            boolean ok = d.compareTo(Duration.ofMillis(1)) >= 0 && d.compareTo(Duration.ofMinutes(10)) <= 0;
+            return check(d, ok, name, "1 ms to 10 minutes");
+        }
+
+        private static <T> T check(T value, boolean ok, String name, String range) {
+            if (!ok) {
+                throw new IllegalArgumentException(name + " must be " + range + ", was " + value);
             }
-            return d;
+            return value;
         }
     }
 }

@@ -2,17 +2,16 @@ package dev.locksmith.redis;
 
 import dev.locksmith.spi.support.Redaction;
 import dev.locksmith.spi.support.Settings;
+import dev.locksmith.spi.support.TlsSettings;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import redis.clients.jedis.HostAndPort;
 
@@ -23,21 +22,11 @@ import redis.clients.jedis.HostAndPort;
  */
 final class RedisUri {
     static final Set<String> SCHEMES = Set.of("redis", "rediss", "redis-sentinel");
-    private static final List<String> SETTINGS = List.of(
-            "keyPrefix",
-            "socketTimeout",
-            "connectTimeout",
-            "maxConnections",
-            "waitMarkerSlack",
-            "handOffWindow",
-            "durableTokens",
-            "cluster",
-            "clientName",
-            "replicaAcks",
-            "replicaAckTimeout",
-            "shardedPubSub");
-
-    private static final int MIN = Integer.MIN_VALUE;
+    private static final List<String> SETTINGS = List.of(("keyPrefix socketTimeout connectTimeout maxConnections"
+                    + " waitMarkerSlack handOffWindow durableTokens cluster clientName replicaAcks replicaAckTimeout"
+                    + " shardedPubSub")
+            .split(" "));
+    private static final int MIN = Integer.MIN_VALUE; // the options check ranges, naming them
     private static final int MAX = Integer.MAX_VALUE;
 
     final Set<HostAndPort> hosts = new LinkedHashSet<>();
@@ -52,7 +41,7 @@ final class RedisUri {
     int database;
     Duration connectTimeout;
     RedisOptions options;
-    TlsMaterial tls = TlsMaterial.NONE;
+    TlsSettings tls = TlsSettings.NONE;
 
     private RedisUri(String safe) {
         this.safe = safe;
@@ -93,9 +82,8 @@ final class RedisUri {
             p.hosts.add(p.hostAndPort(hp, sentinel ? 26379 : 6379));
         }
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        String[] segments = path.isEmpty() || path.equals("/")
-                ? new String[0]
-                : path.substring(1).split("/", -1);
+        String[] segments =
+                path.length() <= 1 ? new String[0] : path.substring(1).split("/", -1);
         int dbIndex = 0;
         if (sentinel) {
             if (segments.length == 0 || segments[0].isEmpty()) {
@@ -115,20 +103,13 @@ final class RedisUri {
             }
         }
         List<String> known = new ArrayList<>(SETTINGS);
-        known.addAll(TlsMaterial.SETTINGS);
+        known.addAll(TlsSettings.KEYS);
         Settings settings = Settings.fromQuery(uri.getRawQuery(), known);
         p.settings(settings, sentinel);
         if (scheme.equals("rediss")) {
-            Map<String, String> tls = new HashMap<>();
-            TlsMaterial.SETTINGS.forEach(k -> settings.value(k).ifPresent(v -> tls.put(k, v)));
-            p.tls = TlsMaterial.of(tls, settings.bool("verifyHostname", true));
+            p.tls = TlsSettings.read(settings);
         } else {
-            for (String k : settings.keys()) {
-                if (TlsMaterial.SETTINGS.contains(k)) {
-                    throw new IllegalArgumentException(
-                            k + " is a TLS setting and needs a rediss:// uri; " + scheme + ":// does not use TLS");
-                }
-            }
+            TlsSettings.refuse(settings, "a rediss:// uri; " + scheme + ":// does not use TLS");
         }
         return p;
     }

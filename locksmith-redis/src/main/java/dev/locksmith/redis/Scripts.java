@@ -3,6 +3,7 @@ package dev.locksmith.redis;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * The Lua scripts, one per atomic operation. A lock is a string {@code "<token>|<owner>"} with a
@@ -37,37 +38,26 @@ final class Scripts {
             """;
 
     /**
-     * The wait queue of a key: a sorted set of waiting owners, each as {@code <tag>:<owner>} where
-     * the tag names the client (its backend) that waits, scored by the server time at which their
-     * entry lapses (the holder's remaining lease plus a slack; the waiter looks again before
-     * then). The member {@code ''} stands for watchers, who only wait for the key to be free. A
-     * failed queued attempt adds or refreshes its owner; a grant removes it; a release takes the
-     * first live owner out and publishes {@code "<payload>\n<owner>"} (see {@link #notifyNext}), so
-     * that only that waiter tries, on the waiting client's own channel {@code <channel>:<tag>}, so
-     * that no other client even hears it. It publishes {@code "<payload>\n"}
-     * (anyone may try) on the shared channel when only watchers wait, and the named owner there
-     * too when watchers wait as well; nothing when nobody waits. An owner that gave up is taken
-     * out by the client, or lapses.
+     * The wait queue of a key: a sorted set of waiting owners ({@code <tag>:<owner>}, the tag naming
+     * the waiting client) scored by the server time their entry lapses (the holder's remaining
+     * lease plus a slack); {@code ''} stands for watchers. A failed queued attempt adds or refreshes
+     * its owner, a grant removes it, a release names the first live one (see {@link #notifyNext}).
      */
     private static final String QUEUE = SERVER_NOW + """
             local function enqueue(q, member, ms)
               local exp = server_now() + ms
               local s = redis.call('ZSCORE', q, member)
-              if not s or tonumber(s) < exp then
-                redis.call('ZADD', q, string.format('%d', exp), member)
-              end
-              if redis.call('PTTL', q) < ms then
-                redis.call('PEXPIRE', q, string.format('%d', ms))
-              end
+              if not s or tonumber(s) < exp then redis.call('ZADD', q, string.format('%d', exp), member) end
+              if redis.call('PTTL', q) < ms then redis.call('PEXPIRE', q, string.format('%d', ms)) end
             end
             """;
 
     /**
-     * {@code notify_next(q, channel, payload, turn, window)}: the release half of {@link #QUEUE},
-     * publishing with {@code command}: {@code PUBLISH} on the one shared channel (or a client's
-     * {@code <channel>:<tag>}), or {@code SPUBLISH} on the key's own shard channel (or a client's
-     * {@code <key channel>:<tag>}), which share the key's hash tag, so they are in the script's
-     * slot. With a {@code turn} key and a window above 0, reserves the lock for the named owner.
+     * {@code notify_next(q, channel, payload, turn, window)}: takes the first live owner out and
+     * publishes {@code "<payload>\n<owner>"} with {@code command} ({@code PUBLISH} or {@code
+     * SPUBLISH}) on its client's {@code <channel>:<tag>}, or on {@code channel} when watchers wait
+     * too; {@code "<payload>\n"} (anyone may try) when only watchers wait; nothing when nobody
+     * does. With a {@code turn} key and a window above 0, reserves the lock for the named owner.
      */
     private static String notifyNext(String command) {
         return """
@@ -84,9 +74,7 @@ final class Scripts {
                   end
                   if nxt then
                     redis.call('ZREM', q, nxt)
-                    if turn and window ~= '0' then
-                      redis.call('SET', turn, nxt, 'PX', window)
-                    end
+                    if turn and window ~= '0' then redis.call('SET', turn, nxt, 'PX', window) end
                     local i = string.find(nxt, ':', 1, true)
                     local tag, owner = string.sub(nxt, 1, i - 1), string.sub(nxt, i + 1)
                     if not watched then
@@ -148,9 +136,7 @@ final class Scripts {
             if turn then
               if turn ~= member then
                 local left = redis.call('PTTL', KEYS[4])
-                if ARGV[4] == '1' then
-                  enqueue(KEYS[3], member, math.max(left, 0) + tonumber(ARGV[3]))
-                end
+                if ARGV[4] == '1' then enqueue(KEYS[3], member, math.max(left, 0) + tonumber(ARGV[3])) end
                 return {0, string.sub(turn, string.find(turn, ':', 1, true) + 1), left}
               end
               redis.call('DEL', KEYS[4])
@@ -179,9 +165,7 @@ final class Scripts {
             local v = redis.call('GET', KEYS[1])
             if not v then return {} end
             local pttl = redis.call('PTTL', KEYS[1])
-            if ARGV[1] == '1' then
-              enqueue(KEYS[2], '', math.max(pttl, 0) + tonumber(ARGV[2]))
-            end
+            if ARGV[1] == '1' then enqueue(KEYS[2], '', math.max(pttl, 0) + tonumber(ARGV[2])) end
             return {v, pttl}
             """);
 
@@ -209,9 +193,7 @@ final class Scripts {
             end
             local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
             local rem = math.max(tonumber(first[2]) - now, 0)
-            if ARGV[5] == '1' then
-              enqueue(KEYS[4], ARGV[6] .. ':' .. ARGV[1], rem + tonumber(ARGV[4]))
-            end
+            if ARGV[5] == '1' then enqueue(KEYS[4], ARGV[6] .. ':' .. ARGV[1], rem + tonumber(ARGV[4])) end
             return {0, rem}
             """);
 
@@ -374,11 +356,7 @@ final class Scripts {
     static byte[] sha1Hex(byte[] body) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-1").digest(body);
-            StringBuilder b = new StringBuilder(40);
-            for (byte x : d) {
-                b.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
-            }
-            return b.toString().getBytes(StandardCharsets.US_ASCII);
+            return HexFormat.of().formatHex(d).getBytes(StandardCharsets.US_ASCII);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is required by every Java platform", e);
         }

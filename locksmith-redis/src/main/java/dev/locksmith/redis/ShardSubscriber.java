@@ -35,10 +35,7 @@ final class ShardSubscriber extends BinaryJedisShardedPubSub implements Runnable
         /** The node confirmed the subscription of {@code channel}. */
         void confirmed(ShardSubscriber node, String channel);
 
-        /**
-         * The channels are no longer subscribed here (their slot moved, or the connection ended);
-         * {@code ended}: this subscriber is finished and takes no more channels.
-         */
+        /** The channels are no longer subscribed here; {@code ended}: this subscriber takes no more. */
         void lost(ShardSubscriber node, List<String> channels, boolean ended);
 
         /** A message on one of the channels. */
@@ -54,46 +51,44 @@ final class ShardSubscriber extends BinaryJedisShardedPubSub implements Runnable
     private final Object lock = new Object();
     // guarded by lock
     private final Set<String> placed = new LinkedHashSet<>();
-    /** Placed while the reader was not reading: SSUBSCRIBE once it is. */
-    private final Set<String> unsent = new LinkedHashSet<>();
-    /** Removed while the reader was not reading: SUNSUBSCRIBE once it is. */
-    private final List<String> unsentDrops = new ArrayList<>();
-    /** SUNSUBSCRIBEs sent and not yet answered, by channel: their answers are no forced drop. */
-    private final Map<String, Integer> dropping = new HashMap<>();
-    /** Inside Jedis's loop, past its own first write: writes from other threads are safe. */
-    private boolean reading;
-    /** Closing: everything is unsubscribed, the connection closed, no channel taken. */
-    private boolean retiring;
-
+    private final Set<String> unsent = new LinkedHashSet<>(); // SSUBSCRIBE once the reader reads
+    private final List<String> unsentDrops = new ArrayList<>(); // SUNSUBSCRIBE once the reader reads
+    private final Map<String, Integer> dropping = new HashMap<>(); // our SUNSUBSCRIBEs not yet answered
+    private boolean reading; // inside Jedis's loop, past its own first write: writes are safe
+    private boolean retiring; // everything unsubscribed, the connection closed, no channel taken
     private long idleRound;
 
-    ShardSubscriber(String id, Connection conn, String first, Events events, TimeSource time) {
+    /** A subscriber of {@code channels}, the first subscribed as the reader starts and the others once it reads. */
+    ShardSubscriber(String id, Connection conn, List<String> channels, Events events, TimeSource time) {
         this.id = id;
         this.conn = conn;
-        this.first = first;
         this.events = events;
         this.time = time;
+        this.first = channels.get(0);
         this.thread = new Thread(this, "locksmith-redis-ssub-" + id.substring(0, Math.min(8, id.length())));
         this.thread.setDaemon(true);
-        placed.add(first);
+        placed.addAll(channels);
+        unsent.addAll(channels.subList(1, channels.size()));
     }
 
     void start() {
         thread.start();
     }
 
-    /** Subscribes {@code channel} here; false if this connection is ending (place it elsewhere). */
-    boolean add(String channel) {
+    /** Subscribes {@code channels} here; false if this connection is ending (place them elsewhere). */
+    boolean add(List<String> channels) {
         synchronized (lock) {
             if (retiring) {
                 return false;
             }
-            placed.add(channel);
-            if (reading) {
-                send(channel);
-            } else {
-                unsent.add(channel);
-                lock.notifyAll(); // an idle reader enters its loop again
+            for (String channel : channels) {
+                placed.add(channel);
+                if (reading) {
+                    write(() -> ssubscribe(KeyLayout.bytes(channel)));
+                } else {
+                    unsent.add(channel);
+                    lock.notifyAll(); // an idle reader enters its loop again
+                }
             }
             return true;
         }
@@ -102,13 +97,12 @@ final class ShardSubscriber extends BinaryJedisShardedPubSub implements Runnable
     /** Unsubscribes {@code channel} (if it is still here). */
     void remove(String channel) {
         synchronized (lock) {
-            if (!placed.remove(channel) || unsent.remove(channel) || retiring) {
-                return;
-            }
-            if (reading) {
-                sendDrop(channel);
-            } else {
-                unsentDrops.add(channel);
+            if (placed.remove(channel) && !unsent.remove(channel) && !retiring) {
+                if (reading) {
+                    drop(channel);
+                } else {
+                    unsentDrops.add(channel);
+                }
             }
         }
     }
@@ -116,13 +110,11 @@ final class ShardSubscriber extends BinaryJedisShardedPubSub implements Runnable
     /** Closes: the reader unsubscribes everything, ends and closes the connection. */
     void retire() {
         synchronized (lock) {
-            if (!retiring) {
-                retiring = true;
-                if (reading) {
-                    unsubscribeAll();
-                }
-                lock.notifyAll(); // an idle reader ends
+            if (!retiring && reading) {
+                write(this::sunsubscribe);
             }
+            retiring = true;
+            lock.notifyAll(); // an idle reader ends
         }
     }
 
@@ -134,38 +126,22 @@ final class ShardSubscriber extends BinaryJedisShardedPubSub implements Runnable
             Thread.currentThread().interrupt();
         }
         if (thread.isAlive()) {
-            try {
-                conn.disconnect(); // the server did not answer: the reader fails and ends
-            } catch (JedisException e) {
-                LOG.log(Level.DEBUG, "disconnect failed", e);
-            }
+            write(conn::disconnect); // the server did not answer: the reader fails and ends
         }
     }
 
-    private void send(String channel) {
+    /** A write that fails leaves the reader to fail too and report its channels lost. */
+    private static void write(Runnable command) {
         try {
-            ssubscribe(KeyLayout.bytes(channel));
+            command.run();
         } catch (JedisException e) {
-            // the connection failed: the reader fails too and reports its channels lost
-            LOG.log(Level.DEBUG, "ssubscribe failed", e);
+            LOG.log(Level.DEBUG, "sharded pub/sub write failed", e);
         }
     }
 
-    private void sendDrop(String channel) {
+    private void drop(String channel) {
         dropping.merge(channel, 1, Integer::sum);
-        try {
-            sunsubscribe(KeyLayout.bytes(channel));
-        } catch (JedisException e) {
-            LOG.log(Level.DEBUG, "sunsubscribe failed", e);
-        }
-    }
-
-    private void unsubscribeAll() {
-        try {
-            sunsubscribe();
-        } catch (JedisException e) {
-            LOG.log(Level.DEBUG, "sunsubscribe failed", e);
-        }
+        write(() -> sunsubscribe(KeyLayout.bytes(channel)));
     }
 
     /** The first answer in a loop: writes are safe now. Under lock. */
@@ -175,12 +151,12 @@ final class ShardSubscriber extends BinaryJedisShardedPubSub implements Runnable
         }
         reading = true;
         if (retiring) {
-            unsubscribeAll();
+            write(this::sunsubscribe);
             return;
         }
-        unsentDrops.forEach(this::sendDrop);
+        unsentDrops.forEach(this::drop);
         unsentDrops.clear();
-        unsent.forEach(this::send);
+        unsent.forEach(c -> write(() -> ssubscribe(KeyLayout.bytes(c))));
         unsent.clear();
     }
 
@@ -227,7 +203,7 @@ final class ShardSubscriber extends BinaryJedisShardedPubSub implements Runnable
         events.lost(this, left, true);
     }
 
-    /** Idle: waits for a channel to be placed here, for at most {@link #IDLE} (timed on the TimeSource). Under lock. */
+    /** Idle: waits for a channel to be placed here, for at most {@link #IDLE} (on the TimeSource). Under lock. */
     private void awaitChannel() {
         long round = ++idleRound;
         TimeSource.Timeout idle = time.schedule(IDLE, () -> {
@@ -253,13 +229,8 @@ final class ShardSubscriber extends BinaryJedisShardedPubSub implements Runnable
     private List<String> refused(int slot) {
         List<String> gone = new ArrayList<>();
         synchronized (lock) {
-            for (String c : new ArrayList<>(placed)) {
-                if (JedisClusterCRC16.getSlot(c) == slot) {
-                    placed.remove(c);
-                    unsent.remove(c);
-                    gone.add(c);
-                }
-            }
+            placed.removeIf(c -> JedisClusterCRC16.getSlot(c) == slot && gone.add(c));
+            unsent.removeAll(gone);
         }
         return gone;
     }
@@ -270,23 +241,21 @@ final class ShardSubscriber extends BinaryJedisShardedPubSub implements Runnable
             reading();
         }
         if (channel != null) {
-            events.confirmed(this, SlotMap.str(channel));
+            events.confirmed(this, ShardedFeed.str(channel));
         }
     }
 
     @Override
     public void onSUnsubscribe(byte[] channel, int subscribedChannels) {
-        String name = channel == null ? null : SlotMap.str(channel);
+        String name = channel == null ? null : ShardedFeed.str(channel);
         synchronized (lock) {
             reading();
             if (name == null || retiring) {
                 return;
             }
-            Integer asked = dropping.get(name);
-            if (asked != null) {
-                if (asked == 1) {
-                    dropping.remove(name);
-                } else {
+            Integer asked = dropping.remove(name);
+            if (asked != null) { // the answer to our own SUNSUBSCRIBE
+                if (asked > 1) {
                     dropping.put(name, asked - 1);
                 }
                 return;

@@ -20,7 +20,7 @@ class RedisBackendProviderTest {
         RedisUri p = parse("redis://localhost");
         assertThat(p.hosts).containsExactly(new HostAndPort("localhost", 6379));
         assertThat(p.cluster).isFalse();
-        assertThat(p.tls.enabled).isFalse();
+        assertThat(p.tls.enabled()).isFalse();
         assertThat(p.database).isZero();
         assertThat(p.connectTimeout).isEqualTo(CT);
         assertThat(p.options.keyPrefix()).isEqualTo(RedisOptions.DEFAULT_KEY_PREFIX);
@@ -31,7 +31,7 @@ class RedisBackendProviderTest {
     void credentialsDatabaseTlsAndSettings() {
         RedisUri p = parse("rediss://app:s%40cret@cache.example:6380/3?keyPrefix=x:&socketTimeout=500ms"
                 + "&connectTimeout=PT1S&maxConnections=4&waitMarkerSlack=2s&durableTokens=true&clientName=svc");
-        assertThat(p.tls.enabled).isTrue();
+        assertThat(p.tls.enabled()).isTrue();
         assertThat(p.user).isEqualTo("app");
         assertThat(p.password).isEqualTo("s@cret");
         assertThat(p.hosts).containsExactly(new HostAndPort("cache.example", 6380));

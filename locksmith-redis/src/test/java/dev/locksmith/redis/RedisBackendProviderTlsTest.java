@@ -43,19 +43,21 @@ class RedisBackendProviderTlsTest {
     @Test
     void redissChecksTheHostNameAndUsesTheJvmTrustStoreByDefault() {
         RedisUri p = parse("rediss://cache.example:6380");
-        assertThat(p.tls.verifyHostname).isTrue();
-        assertThat(p.tls.sslSocketFactory).isNull();
-        assertThat(p.tls.sslParameters.getEndpointIdentificationAlgorithm()).isEqualTo("HTTPS");
-        JedisClientConfig c = p.tls.apply(DefaultJedisClientConfig.builder()).build();
+        assertThat(p.tls.verifyHostname()).isTrue();
+        assertThat(p.tls.socketFactory()).isNull();
+        assertThat(p.tls.parameters().getEndpointIdentificationAlgorithm()).isEqualTo("HTTPS");
+        JedisClientConfig c =
+                RedisClients.withTls(DefaultJedisClientConfig.builder(), p.tls).build();
         assertThat(c.isSsl()).isTrue();
-        assertThat(c.getSslParameters()).isSameAs(p.tls.sslParameters);
+        assertThat(c.getSslParameters()).isSameAs(p.tls.parameters());
         assertThat(c.getSslSocketFactory()).isNull();
     }
 
     @Test
     void plainRedisHasNoTlsAtAll() {
         RedisUri p = parse("redis://cache.example");
-        JedisClientConfig c = p.tls.apply(DefaultJedisClientConfig.builder()).build();
+        JedisClientConfig c =
+                RedisClients.withTls(DefaultJedisClientConfig.builder(), p.tls).build();
         assertThat(c.isSsl()).isFalse();
         assertThat(c.getSslParameters()).isNull();
         assertThat(c.getSslSocketFactory()).isNull();

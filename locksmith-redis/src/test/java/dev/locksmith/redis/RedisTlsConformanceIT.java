@@ -32,7 +32,7 @@ class RedisTlsConformanceIT extends Conformance {
                 + "&trustStorePassword=" + TestCertificates.TRUST_PASSWORD;
         RedisUri p = RedisUri.parse(URI.create("rediss://127.0.0.1?" + trust), Duration.ofSeconds(5));
         server = RedisServer.startTls(
-                p.tls.apply(DefaultJedisClientConfig.builder()).build(), certs.serverArgs("no"));
+                RedisClients.withTls(DefaultJedisClientConfig.builder(), p.tls).build(), certs.serverArgs("no"));
         uri = server.uri() + "?" + trust;
     }
 

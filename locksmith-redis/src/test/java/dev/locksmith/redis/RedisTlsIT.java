@@ -75,7 +75,7 @@ class RedisTlsIT {
     /** The Jedis settings the provider makes from these TLS settings, for a raw client. */
     private static JedisClientConfig clientConfig(String tlsQuery) {
         RedisUri p = RedisUri.parse(URI.create("rediss://127.0.0.1?" + tlsQuery), Duration.ofSeconds(5));
-        return p.tls.apply(DefaultJedisClientConfig.builder()).build();
+        return RedisClients.withTls(DefaultJedisClientConfig.builder(), p.tls).build();
     }
 
     private static String enc(Path p) {

@@ -89,10 +89,11 @@ class ShardedPubSubSettingsTest {
 
     @Test
     void readsTheMajorVersionFromInfoServer() {
-        assertThat(SlotMap.majorVersion("# Server\r\nredis_version:7.0.15\r\nredis_mode:cluster\r\n"))
+        assertThat(FeedChoice.majorVersion("# Server\r\nredis_version:7.0.15\r\nredis_mode:cluster\r\n"))
                 .isEqualTo(7);
-        assertThat(SlotMap.majorVersion("# Server\r\nredis_version:6.2.14\r\n")).isEqualTo(6);
-        assertThat(SlotMap.majorVersion("# Server\r\n")).isZero();
+        assertThat(FeedChoice.majorVersion("# Server\r\nredis_version:6.2.14\r\n"))
+                .isEqualTo(6);
+        assertThat(FeedChoice.majorVersion("# Server\r\n")).isZero();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.locksmith.redis;
+package dev.locksmith.spi.support;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +15,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -23,15 +22,37 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import redis.clients.jedis.DefaultJedisClientConfig;
 
 /**
- * The TLS side of a {@code rediss://} URI: the trust and key stores its settings name, read once
- * when the URI is parsed, and the host name check. Every failure names the setting at fault.
+ * The TLS material a store URI names in its settings ({@link #KEYS}), read once when the URI is
+ * parsed, for any store whose client takes an {@link SSLSocketFactory} and {@link SSLParameters}
+ * ({@code rediss://}, {@code tls://}, ...). A store declares {@link #KEYS} among its known keys,
+ * calls {@link #read} for a TLS scheme and {@link #refuse} for a plain one, and hands {@link
+ * #socketFactory()} and {@link #parameters()} to every connection it opens.
+ *
+ * <p>The settings:
+ *
+ * <ul>
+ *   <li>{@code trustStore}: a file of the certificates to trust instead of the JVM's (for a server
+ *       certificate signed by a private CA); {@code trustStoreType} {@code PKCS12}, {@code JKS} or
+ *       {@code PEM} (X.509 certificates), by default {@code JKS} for {@code .jks}, {@code PEM} for
+ *       {@code .pem}, {@code .crt} and {@code .cer}, otherwise {@code PKCS12}; {@code
+ *       trustStorePassword} (none for PEM).
+ *   <li>{@code keyStore}, {@code keyStoreType} ({@code PKCS12} or {@code JKS}, by the same rule),
+ *       {@code keyStorePassword}: the client's certificate and private key; the password opens both
+ *       the store and the key.
+ *   <li>{@code verifyHostname}: {@code true} (the default) checks that the server's certificate names
+ *       the host connected to. {@code false} is refused unless {@code trustStore} names a private CA,
+ *       since with the JVM's public CAs any certificate they signed for any host would pass.
+ * </ul>
+ *
+ * <p>Without stores the JVM's defaults are used ({@link #socketFactory()} is null). Every error is an
+ * {@link IllegalArgumentException} naming the setting at fault. Instances are immutable and
+ * thread-safe.
  */
-final class TlsMaterial {
-    /** The TLS settings of a URI, only allowed on {@code rediss://}. */
-    static final List<String> SETTINGS = List.of(
+public final class TlsSettings {
+    /** The setting names this class reads. */
+    public static final List<String> KEYS = List.of(
             "trustStore",
             "trustStoreType",
             "trustStorePassword",
@@ -40,65 +61,88 @@ final class TlsMaterial {
             "keyStorePassword",
             "verifyHostname");
 
-    /** No TLS ({@code redis://}, {@code redis-sentinel://}). */
-    static final TlsMaterial NONE = new TlsMaterial(false, true, false, null, null);
+    /** No TLS. */
+    public static final TlsSettings NONE = new TlsSettings(false, true, false, null, null);
 
-    final boolean enabled;
-    final boolean verifyHostname;
-    /** Whether a client certificate is configured. */
-    final boolean hasKeyStore;
-    /** Null for the JVM's default. */
-    final SSLSocketFactory sslSocketFactory;
-    /** Turns host name verification on (or leaves it off). */
-    final SSLParameters sslParameters;
+    private final boolean enabled;
+    private final boolean verifyHostname;
+    private final boolean hasKeyStore;
+    private final SSLSocketFactory socketFactory;
+    private final SSLParameters parameters;
 
-    private TlsMaterial(boolean enabled, boolean verify, boolean hasKeyStore, SSLSocketFactory f, SSLParameters p) {
+    private TlsSettings(boolean enabled, boolean verify, boolean hasKeyStore, SSLSocketFactory f, SSLParameters p) {
         this.enabled = enabled;
         this.verifyHostname = verify;
         this.hasKeyStore = hasKeyStore;
-        this.sslSocketFactory = f;
-        this.sslParameters = p;
+        this.socketFactory = f;
+        this.parameters = p;
     }
 
-    /** The same TLS settings for every connection: commands, the release channel, sentinels. */
-    DefaultJedisClientConfig.Builder apply(DefaultJedisClientConfig.Builder b) {
-        b.ssl(enabled);
-        if (enabled) {
-            b.sslParameters(sslParameters);
-            if (sslSocketFactory != null) {
-                b.sslSocketFactory(sslSocketFactory);
+    /** Whether TLS is on ({@link #NONE} is the only instance where it is off). */
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** Whether the server's certificate must name the host connected to. */
+    public boolean verifyHostname() {
+        return verifyHostname;
+    }
+
+    /** Whether a client certificate is configured (for a server that asks for one). */
+    public boolean hasKeyStore() {
+        return hasKeyStore;
+    }
+
+    /** The socket factory made of the configured stores; null for the JVM's default. */
+    public SSLSocketFactory socketFactory() {
+        return socketFactory;
+    }
+
+    /**
+     * The parameters that turn host name verification on (Java checks the host name only when asked);
+     * null for {@link #NONE}.
+     */
+    public SSLParameters parameters() {
+        return parameters;
+    }
+
+    /**
+     * Reads the TLS settings and the stores they name.
+     *
+     * @param settings settings whose known keys include {@link #KEYS}
+     * @throws IllegalArgumentException naming the setting, for a missing or unreadable file, a wrong
+     *     password, a type that does not fit, a store with nothing usable, a type or password without
+     *     its store, or {@code verifyHostname=false} without a {@code trustStore}
+     */
+    public static TlsSettings read(Settings settings) {
+        boolean verify = settings.bool("verifyHostname", true);
+        String trustStore = settings.string("trustStore", null);
+        String keyStore = settings.string("keyStore", null);
+        for (String store : List.of("trustStore", "keyStore")) {
+            for (String part : List.of("Type", "Password")) {
+                if (settings.has(store + part) && !settings.has(store)) {
+                    throw new IllegalArgumentException(store + part + " is given without " + store);
+                }
             }
         }
-        return b;
-    }
-
-    /** Reads the stores that {@code s} (TLS settings by name) names; {@code verifyHostname} is parsed already. */
-    static TlsMaterial of(Map<String, String> s, boolean verifyHostname) {
-        String trustStore = s.get("trustStore");
-        String keyStore = s.get("keyStore");
-        requires(s, "trustStoreType", "trustStore");
-        requires(s, "trustStorePassword", "trustStore");
-        requires(s, "keyStoreType", "keyStore");
-        requires(s, "keyStorePassword", "keyStore");
-        if (!verifyHostname && trustStore == null) {
+        if (!verify && trustStore == null) {
             throw new IllegalArgumentException("verifyHostname=false needs a trustStore with a private CA: with the"
                     + " JVM's public CAs any certificate they signed for any host would be accepted");
         }
         SSLParameters params = new SSLParameters();
-        // Java checks the host name only when asked, and Jedis does not ask
-        params.setEndpointIdentificationAlgorithm(verifyHostname ? "HTTPS" : null);
+        params.setEndpointIdentificationAlgorithm(verify ? "HTTPS" : null);
         if (trustStore == null && keyStore == null) {
-            return new TlsMaterial(true, verifyHostname, false, null, params); // SSLSocketFactory.getDefault()
+            return new TlsSettings(true, verify, false, null, params);
         }
-        String trustPassword = s.get("trustStorePassword");
-        String keyPassword = s.get("keyStorePassword");
+        String trustPassword = settings.string("trustStorePassword", null);
+        String keyPassword = settings.string("keyStorePassword", null);
         TrustManager[] trust = null;
         KeyManager[] keys = null;
-        boolean inKeyStore = false;
+        String current = "trustStore '" + trustStore;
         try {
             if (trustStore != null) {
-                KeyStore ks = load("trustStore", trustStore, s.get("trustStoreType"), trustPassword, true);
-                if (!has(ks, false)) {
+                KeyStore ks = load("trustStore", trustStore, settings.string("trustStoreType", null), trustPassword);
+                if (!holds(ks, false)) {
                     throw new IllegalArgumentException("trustStore '" + trustStore + "' holds no certificate Java"
                             + " can trust" + (trustPassword == null ? " (is trustStorePassword missing?)" : "")
                             + "; a PKCS12 file made by openssl without -jdktrust has none: make it with keytool"
@@ -109,9 +153,9 @@ final class TlsMaterial {
                 trust = tmf.getTrustManagers();
             }
             if (keyStore != null) {
-                inKeyStore = true;
-                KeyStore ks = load("keyStore", keyStore, s.get("keyStoreType"), keyPassword, false);
-                if (!has(ks, true)) {
+                current = "keyStore '" + keyStore;
+                KeyStore ks = load("keyStore", keyStore, settings.string("keyStoreType", null), keyPassword);
+                if (!holds(ks, true)) {
                     throw new IllegalArgumentException("keyStore '" + keyStore + "' holds no private key"
                             + (keyPassword == null ? " (is keyStorePassword missing?)" : ""));
                 }
@@ -127,28 +171,35 @@ final class TlsMaterial {
                 keys = kmf.getKeyManagers();
             }
         } catch (GeneralSecurityException e) {
-            String which = inKeyStore ? "keyStore '" + keyStore : "trustStore '" + trustStore;
-            throw new IllegalArgumentException(which + "' cannot be used: " + e, e);
+            throw new IllegalArgumentException(current + "' cannot be used: " + e, e);
         }
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(keys, trust, null);
-            return new TlsMaterial(true, verifyHostname, keyStore != null, ctx.getSocketFactory(), params);
+            return new TlsSettings(true, verify, keyStore != null, ctx.getSocketFactory(), params);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this JVM cannot make a TLS context: " + e, e);
         }
     }
 
-    private static void requires(Map<String, String> s, String name, String other) {
-        if (s.get(name) != null && s.get(other) == null) {
-            throw new IllegalArgumentException(name + " is given without " + other);
+    /**
+     * Refuses TLS settings on a connection without TLS.
+     *
+     * @param needs what the settings need, as in {@code "a rediss:// uri; redis:// does not use TLS"}
+     * @throws IllegalArgumentException {@code "<key> is a TLS setting and needs <needs>"} for the
+     *     first TLS setting given
+     */
+    public static void refuse(Settings settings, String needs) {
+        for (String k : settings.keys()) {
+            if (KEYS.contains(k)) {
+                throw new IllegalArgumentException(k + " is a TLS setting and needs " + needs);
+            }
         }
     }
 
-    /** Loads a key or trust store file; {@code name} is the setting, its type and password settings follow it. */
-    private static KeyStore load(String name, String file, String type, String password, boolean trust) {
-        String typeName = name + "Type";
-        String passwordName = name + "Password";
+    /** Loads a store file; {@code name} is its setting, and names its type and password settings too. */
+    private static KeyStore load(String name, String file, String type, String password) {
+        boolean trust = name.equals("trustStore");
         if (file.isBlank()) {
             throw new IllegalArgumentException(name + " must name a file, was empty");
         }
@@ -167,11 +218,11 @@ final class TlsMaterial {
         String t = type != null ? type.trim().toUpperCase(Locale.ROOT) : typeOf(file);
         if (t.equals("PEM")) {
             if (!trust) {
-                throw new IllegalArgumentException(typeName + " PEM is not supported for " + name + " ('" + file
+                throw new IllegalArgumentException(name + "Type PEM is not supported for " + name + " ('" + file
                         + "'); use PKCS12 or JKS (openssl pkcs12 -export makes one from a PEM key and certificate)");
             }
             if (password != null) {
-                throw new IllegalArgumentException(passwordName + " is given but a PEM " + name + " has none");
+                throw new IllegalArgumentException(name + "Password is given but a PEM " + name + " has none");
             }
             return pemStore(name, file, path);
         }
@@ -180,7 +231,7 @@ final class TlsMaterial {
             ks = KeyStore.getInstance(t);
         } catch (KeyStoreException e) {
             throw new IllegalArgumentException(
-                    typeName + " '" + (type != null ? type : t) + "' is not supported; use "
+                    name + "Type '" + (type != null ? type : t) + "' is not supported; use "
                             + (trust ? "PKCS12, JKS or PEM" : "PKCS12 or JKS"),
                     e);
         }
@@ -188,10 +239,10 @@ final class TlsMaterial {
             ks.load(in, password == null ? null : password.toCharArray());
         } catch (IOException e) {
             if (e.getCause() instanceof UnrecoverableKeyException) {
-                throw new IllegalArgumentException(passwordName + " is wrong for " + name + " '" + file + "'", e);
+                throw new IllegalArgumentException(name + "Password is wrong for " + name + " '" + file + "'", e);
             }
             throw new IllegalArgumentException(
-                    name + " '" + file + "' cannot be read as " + t + " (set " + typeName + "?): " + e.getMessage(), e);
+                    name + " '" + file + "' cannot be read as " + t + " (set " + name + "Type?): " + e.getMessage(), e);
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException(name + " '" + file + "' cannot be read as " + t + ": " + e, e);
         }
@@ -231,12 +282,20 @@ final class TlsMaterial {
     }
 
     /** Whether the store holds a private key ({@code key}) or a certificate Java can trust. */
-    private static boolean has(KeyStore ks, boolean key) throws KeyStoreException {
+    private static boolean holds(KeyStore ks, boolean key) throws KeyStoreException {
         for (String alias : Collections.list(ks.aliases())) {
             if (key ? ks.isKeyEntry(alias) : ks.isCertificateEntry(alias) || ks.getCertificate(alias) != null) {
                 return true;
             }
         }
         return false;
+    }
+
+    @Override
+    public String toString() {
+        return enabled
+                ? "TlsSettings{verifyHostname=" + verifyHostname + ", stores=" + (socketFactory != null)
+                        + ", clientCertificate=" + hasKeyStore + "}"
+                : "TlsSettings{off}";
     }
 }
