@@ -120,7 +120,12 @@ public final class Locksmith implements AutoCloseable {
         return engine.capabilities();
     }
 
-    /** Releases nothing, but stops auto-extension, marks held leases lost and closes an owned backend. Idempotent. */
+    /**
+     * Closes the client: fails pending acquisitions (waiting for store calls in flight, so that a
+     * grant arriving meanwhile is released, not orphaned), stops auto-extension, reports held leases
+     * lost ({@code CLIENT_CLOSED}) and releases them on a best-effort basis, and closes the backend
+     * if this client opened it. Idempotent.
+     */
     @Override
     public void close() {
         engine.close();
