@@ -9,7 +9,6 @@ import dev.locksmith.spi.support.ReconnectingListener;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -21,8 +20,9 @@ import org.postgresql.PGNotification;
  * subscription. Releases send {@code pg_notify(channel, <kind><key>)} inside the releasing
  * statement, so a notification is only seen once the release is committed; with the wait queue
  * the payload goes on with a newline and the owner the release took out of the queue ({@link
- * FeedListeners#encode}). Each time {@code LISTEN} is in effect (first and after a reconnect),
- * every subscriber is told once naming nobody, as a release may have been missed meanwhile.
+ * FeedListeners#encode}). Subscriptions are {@linkplain Subscription#ready() ready} once {@code
+ * LISTEN} is first in effect; after a reconnect every subscriber is told once naming nobody, as a
+ * release may have been missed meanwhile.
  */
 final class PgListener extends ReconnectingListener {
     private static final System.Logger LOG = System.getLogger(PgListener.class.getName());
@@ -31,8 +31,6 @@ final class PgListener extends ReconnectingListener {
     private final ConnectionSource source;
     private final String channel;
     private volatile Connection connection;
-    /** Completes once {@code LISTEN} is in effect and the subscribers of that moment were told. */
-    private final CompletableFuture<Void> listening = new CompletableFuture<>();
 
     PgListener(ConnectionSource source, String channel, TimeSource time) {
         super("locksmith-pg-listener-" + channel, time, new FeedListeners());
@@ -44,7 +42,7 @@ final class PgListener extends ReconnectingListener {
     void startAndAwait(Duration timeout) {
         start();
         try {
-            listening.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            ready().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException | TimeoutException e) {
             LOG.log(System.Logger.Level.DEBUG, "LISTEN not in effect yet; waiters look again once it is");
         } catch (InterruptedException e) {
@@ -53,9 +51,7 @@ final class PgListener extends ReconnectingListener {
     }
 
     Subscription subscribe(LeaseKind kind, String key, ReleaseListener listener) {
-        Subscription s = listeners.add(kind, key, listener);
-        start();
-        return s;
+        return register(kind, key, listener);
     }
 
     @Override
@@ -68,7 +64,6 @@ final class PgListener extends ReconnectingListener {
             }
             PGConnection pg = c.unwrap(PGConnection.class);
             connected();
-            listening.complete(null);
             while (!isClosed()) {
                 PGNotification[] batch = pg.getNotifications(POLL_MILLIS);
                 for (PGNotification n : batch == null ? new PGNotification[0] : batch) {

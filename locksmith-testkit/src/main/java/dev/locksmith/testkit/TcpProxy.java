@@ -54,6 +54,7 @@ public final class TcpProxy implements AutoCloseable {
     public void cut() {
         refusing = true;
         closeQuietly(server);
+        // sockets accepted concurrently add themselves before they check refusing: none escapes
         for (Socket s : sockets) {
             closeQuietly(s);
         }
@@ -104,16 +105,34 @@ public final class TcpProxy implements AutoCloseable {
             } catch (IOException e) {
                 return;
             }
-            Socket upstream;
+            // tracked from the moment it is accepted, so that a cut() racing this accept drops it too
+            sockets.add(client);
+            if (refusing) {
+                closeQuietly(client);
+                sockets.remove(client);
+                continue;
+            }
+            Socket upstream = new Socket();
             try {
-                upstream = new Socket();
+                upstream.setTcpNoDelay(true); // no Nagle stalls on top of the store's round trips
+                client.setTcpNoDelay(true);
+                sockets.add(upstream);
                 upstream.connect(target, 5_000);
             } catch (IOException e) {
                 closeQuietly(client);
+                closeQuietly(upstream);
+                sockets.remove(client);
+                sockets.remove(upstream);
                 continue;
             }
-            sockets.add(client);
-            sockets.add(upstream);
+            if (refusing || client.isClosed()) {
+                // cut() ran while the upstream connection was being made
+                closeQuietly(client);
+                closeQuietly(upstream);
+                sockets.remove(client);
+                sockets.remove(upstream);
+                continue;
+            }
             pipe(client, upstream);
             pipe(upstream, client);
         }
