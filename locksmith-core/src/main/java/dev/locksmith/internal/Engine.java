@@ -27,10 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -92,15 +90,11 @@ public final class Engine {
         this.time = time;
         if (executor == null) {
             // bounded: waiting costs no thread (a timer and a registration), so threads only run
-            // store calls, and a burst of async acquires queues instead of growing the pool
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(
-                    OWNED_THREADS,
-                    OWNED_THREADS,
-                    30,
-                    TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(),
-                    daemonThreads("locksmith-io"));
-            pool.allowCoreThreadTimeOut(true);
+            // store calls, and a burst of async acquires queues instead of growing the pool. A
+            // fork-join pool wakes its most recently idle worker first and starts threads only
+            // when none is idle, as a cached pool does (a fixed pool would start all 16 and pass
+            // each task to a cold one)
+            ForkJoinPool pool = new ForkJoinPool(OWNED_THREADS, ioThreads(), null, true);
             this.ownedExecutor = pool;
             this.executor = ownedExecutor;
         } else {
@@ -117,10 +111,11 @@ public final class Engine {
         this.processId = ProcessIds.processId();
     }
 
-    private static ThreadFactory daemonThreads(String name) {
+    private static ForkJoinPool.ForkJoinWorkerThreadFactory ioThreads() {
         AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+        return pool -> {
+            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+            t.setName("locksmith-io-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         };
