@@ -4,6 +4,7 @@ import dev.locksmith.Locksmith;
 import dev.locksmith.bench.drivers.JdbcTarget;
 import dev.locksmith.bench.drivers.LocksmithDriver;
 import dev.locksmith.bench.drivers.RawJedisDriver;
+import dev.locksmith.bench.drivers.RawJnatsDriver;
 import dev.locksmith.bench.drivers.RawLettuceDriver;
 import dev.locksmith.bench.drivers.RedisTarget;
 import dev.locksmith.bench.drivers.RedissonDriver;
@@ -126,6 +127,19 @@ public final class BenchMain {
             }
             add(drivers, skippedDrivers, o, "spring-jdbc", () -> new SpringJdbcDriver("postgresql", pg));
             add(drivers, skippedDrivers, o, "shedlock-jdbc", () -> new ShedLockJdbcDriver("postgresql", pg));
+        }
+        String natsUri = System.getProperty("locksmith.bench.nats", "nats://127.0.0.1:4222");
+        URI nats = URI.create(natsUri);
+        if (!reachable(nats.getHost(), nats.getPort() < 0 ? 4222 : nats.getPort())) {
+            skippedDrivers.add("every nats driver: nothing answers on " + natsUri);
+        } else {
+            if (schemes.contains("nats")) {
+                add(drivers, skippedDrivers, o, "locksmith-nats", () -> new LocksmithDriver("nats", natsUri));
+            } else {
+                skippedDrivers.add(
+                        "locksmith-nats: no provider for scheme nats (locksmith-nats not on the class path)");
+            }
+            add(drivers, skippedDrivers, o, "raw-jnats", () -> new RawJnatsDriver(natsUri));
         }
         URI mariaUri = URI.create(o.mariadbUrl().substring("jdbc:".length()));
         if (BenchOptions.selected(o.drivers(), "locksmith-mariadb")) {
