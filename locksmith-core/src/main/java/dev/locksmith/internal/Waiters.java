@@ -93,16 +93,14 @@ final class Waiters {
                 s = Subscription.NONE;
             }
             attach(id, s);
-            CompletableFuture<Void> inEffect = opener(kw, s);
-            s.ready().whenComplete((v, e) -> inEffect.complete(null));
-            return inEffect;
+            if (kw == null) {
+                return s.ready(); // every waiter left meanwhile; the subscription lingers and closes
+            }
+            s.ready().whenComplete((v, e) -> kw.inEffect.complete(null));
+            return kw.inEffect;
         }
         // a waiter that joins before the key's subscription is in effect also looks once more then
         return kw == null || kw.inEffect.isDone() ? null : kw.inEffect;
-    }
-
-    private static CompletableFuture<Void> opener(KeyWaiters kw, Subscription s) {
-        return kw != null ? kw.inEffect : s.ready();
     }
 
     private void attach(String id, Subscription s) {

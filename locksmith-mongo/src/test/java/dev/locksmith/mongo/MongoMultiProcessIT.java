@@ -40,7 +40,7 @@ class MongoMultiProcessIT {
     private List<String> run(int permits) throws Exception {
         return ProcessContention.run(
                 dir,
-                MongoWorkerMain.class,
+                dev.locksmith.testkit.ContentionWorker.class,
                 PROCESSES,
                 ROUNDS,
                 List.of(TestMongo.uri(), namespace, "shared", Integer.toString(permits)));

@@ -37,7 +37,7 @@ class NatsMultiProcessIT {
     private List<String> run(int permits) throws Exception {
         return ProcessContention.run(
                 dir,
-                NatsWorkerMain.class,
+                dev.locksmith.testkit.ContentionWorker.class,
                 PROCESSES,
                 ROUNDS,
                 List.of(

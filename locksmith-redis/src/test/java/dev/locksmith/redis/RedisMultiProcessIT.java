@@ -47,7 +47,7 @@ class RedisMultiProcessIT {
         this.uri = uri;
         return ProcessContention.run(
                 dir,
-                RedisWorkerMain.class,
+                dev.locksmith.testkit.ContentionWorker.class,
                 PROCESSES,
                 ROUNDS,
                 List.of(uri, namespace, "shared", Integer.toString(permits)));

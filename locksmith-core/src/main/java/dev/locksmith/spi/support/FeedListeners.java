@@ -90,11 +90,6 @@ public final class FeedListeners {
         return byTopic.containsKey(topic);
     }
 
-    /** The topics that have listeners now. */
-    public Set<String> topics() {
-        return Set.copyOf(byTopic.keySet());
-    }
-
     /** Tells the listeners of the topic a notification names (see {@link #encode}). */
     public void dispatch(String notification) {
         int nl = notification.indexOf('\n');

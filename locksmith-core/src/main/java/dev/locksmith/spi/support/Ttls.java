@@ -11,37 +11,16 @@ public final class Ttls {
         return unitsUp(ttl, Duration.ofMillis(1));
     }
 
-    /** {@code ttl} in whole seconds, rounded up; at least 1. */
-    public static long secondsUp(Duration ttl) {
-        return unitsUp(ttl, Duration.ofSeconds(1));
-    }
-
     /** {@code ttl} in whole {@code unit}s, rounded up, at least 1, saturating at {@link Long#MAX_VALUE}. */
     public static long unitsUp(Duration ttl, Duration unit) {
         if (ttl.isNegative() || ttl.isZero()) {
             throw new IllegalArgumentException("ttl must be positive, was " + ttl);
         }
-        long unitNanos = unit.toNanos();
-        long seconds = ttl.getSeconds();
-        long wholeUnitsPerSecond = 1_000_000_000L / unitNanos;
-        if (unitNanos <= 1_000_000_000L && 1_000_000_000L % unitNanos == 0) {
-            if (seconds > (Long.MAX_VALUE - 1) / wholeUnitsPerSecond) {
-                return Long.MAX_VALUE;
-            }
-            long n = seconds * wholeUnitsPerSecond + (ttl.getNano() + unitNanos - 1) / unitNanos;
-            return Math.max(n, 1);
-        }
-        long q = ttl.dividedBy(unit);
-        return Math.max(ttl.equals(unit.multipliedBy(q)) ? q : q + 1, 1);
-    }
-
-    /** The TTL a store grants for {@code ttl} when it counts in {@code unit}s. */
-    public static Duration grantedUp(Duration ttl, Duration unit) {
-        long n = unitsUp(ttl, unit);
         try {
-            return unit.multipliedBy(n);
-        } catch (ArithmeticException e) {
-            return ttl;
+            long whole = ttl.dividedBy(unit); // exact: Duration division truncates
+            return Math.max(unit.multipliedBy(whole).equals(ttl) ? whole : Math.addExact(whole, 1), 1);
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
         }
     }
 }

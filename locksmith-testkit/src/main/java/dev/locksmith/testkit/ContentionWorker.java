@@ -1,21 +1,20 @@
-package dev.locksmith.redis;
+package dev.locksmith.testkit;
 
 import dev.locksmith.Lease;
 import dev.locksmith.Locksmith;
-import dev.locksmith.testkit.ProcessContention;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A child process of {@link RedisMultiProcessIT}: through the public API, takes the lock (or a
- * permit) {@code rounds} times, waiting as any user would, and while holding it logs "enter" and
- * "exit" lines with its token.
+ * The child process of {@link ProcessContention} for any store reached by URI: takes the lock (or
+ * a permit) {@code rounds} times through the public API and logs "enter"/"exit" lines with its
+ * token while holding it. Pass this class to {@link ProcessContention#run}.
  *
  * <p>Arguments: log file, process name, rounds (from {@link ProcessContention}), then URI,
  * namespace, name, and a permit limit (0: the lock).
  */
-public final class RedisWorkerMain {
-    private RedisWorkerMain() {}
+public final class ContentionWorker {
+    private ContentionWorker() {}
 
     public static void main(String[] args) throws Exception {
         Path log = Path.of(args[0]);
